@@ -1,0 +1,3 @@
+from clarus_daemon.cli import main
+
+raise SystemExit(main())

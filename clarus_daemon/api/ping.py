@@ -1,0 +1,60 @@
+"""Liveness (the old contract) and dependency health."""
+
+from aiohttp import web
+from aiohttp_apigami import docs, response_schema
+from marshmallow import Schema, fields
+
+from clarus_daemon import __version__, keys
+from clarus_daemon.health import HealthProbes
+
+
+class DependencySchema(Schema):
+    status = fields.String(required=True, metadata={"enum": ["up", "down", "not-configured"]})
+    detail = fields.String(allow_none=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True, metadata={"description": "ok while the daemon works"})
+    version = fields.String(required=True)
+    dependencies = fields.Dict(
+        keys=fields.String(), values=fields.Nested(DependencySchema), required=True
+    )
+
+
+@docs(
+    tags=["ping"],
+    summary="Health check signal",
+    responses={
+        200: {
+            "description": "clarus-daemon up & running",
+            "content": {"application/json": {"schema": {"type": "string", "example": "OK"}}},
+        }
+    },
+)
+async def ping(_request: web.Request) -> web.Response:
+    return web.json_response("OK")
+
+
+@docs(tags=["ping"], summary="Daemon and dependency health")
+@response_schema(HealthSchema(), 200)
+async def health(request: web.Request) -> web.Response:
+    app = request.app
+    probes = HealthProbes(
+        settings=app[keys.SETTINGS],
+        session=app[keys.HTTP_SESSION],
+        docker=app[keys.DOCKER],
+        minio=app.get(keys.MINIO),
+    )
+    results = await probes.check_all()
+    return web.json_response(
+        {
+            "status": "ok",
+            "version": __version__,
+            "dependencies": {r.name: {"status": r.status, "detail": r.detail} for r in results},
+        }
+    )
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/api/ping", ping, allow_head=False)
+    app.router.add_get("/api/health", health, allow_head=False)

@@ -1,0 +1,26 @@
+"""The `clarus-daemon` command line."""
+
+import argparse
+from collections.abc import Sequence
+
+from clarus_daemon import __version__
+from clarus_daemon.commands import check_config, serve
+
+COMMANDS = (serve, check_config)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clarus-daemon", description="Edge agent of a CLARUS MLOps pilot."
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for command in COMMANDS:
+        command.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.run(args)
+    return result

@@ -1,0 +1,28 @@
+"""Drift monitors: which datasets are compared, and what happens on drift."""
+
+from pydantic import Field
+
+from clarus_daemon.config.base import Section
+
+
+class MonitorSettings(Section):
+    bucket: str = Field(description="Bucket holding the datasets; MINIO_BUCKET.")
+    reference: str = Field(description="Object path of the reference CSV; MINIO_REF_DATA.")
+    new_data: str = Field(description="Object path of the new CSV; MINIO_NEW_DATA.")
+    report_path: str = Field("reports", description="Prefix for drift reports; MINIO_REPORT_PATH.")
+    experiment_id: str | None = Field(None, description="Data-space asset id; EXPERIMENT_ID.")
+    dag_id: str | None = Field(None, description="Airflow DAG run on drift; ID_AIRFLOW_DAG.")
+    separator: str | None = Field(None, description="CSV separator; detected when unset.")
+    drift_share: float = Field(
+        0.5, gt=0, le=1, description="Share of drifted columns that makes dataset drift."
+    )
+    ignore_columns: list[str] = Field(default_factory=list)
+    column_methods: dict[str, str] = Field(
+        default_factory=dict, description="Column -> Evidently stattest name."
+    )
+    column_thresholds: dict[str, float] = Field(default_factory=dict)
+
+
+class DriftSettings(Section):
+    workers: int = Field(2, ge=1, le=32, description="Worker processes for drift detection.")
+    monitors: dict[str, MonitorSettings] = Field(default_factory=dict)

@@ -1,0 +1,39 @@
+"""How inference containers are pulled, run and published."""
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+
+from clarus_daemon.config.base import PositiveSeconds, Section
+
+
+class RegistryCredentials(Section):
+    username: str
+    password: SecretStr
+
+
+class DockerSettings(Section):
+    url: str = Field(
+        "unix:///var/run/docker.sock", description="Docker Engine address; DOCKER_HOST."
+    )
+    config_file: Path | None = Field(
+        None, description="Docker client config.json whose 'auths' log in to registries."
+    )
+    registries: dict[str, RegistryCredentials] = Field(
+        default_factory=dict, description="Registry host[:port] -> credentials."
+    )
+
+
+class InferenceSettings(Section):
+    network: str = Field("clarus_inference_network", description="Network containers join.")
+    host_ip: str = Field("0.0.0.0", description="Host address container ports are published on.")
+    models_volume: str = Field("clarus_models", description="Volume holding model weights.")
+    models_mount: str = Field("/models", description="Where the models volume is mounted.")
+    readiness_timeout_s: PositiveSeconds = Field(
+        60.0, description="Time a new container gets to accept connections (s)."
+    )
+    health_path: str | None = Field(
+        None, description="HTTP path probed for readiness; only a TCP connect when unset."
+    )
+    memory_limit_mb: int | None = Field(None, ge=4, description="Memory limit per container.")
+    cpus: float | None = Field(None, gt=0, description="CPU limit per container.")

@@ -1,0 +1,59 @@
+"""How the daemon listens, logs and stops."""
+
+from typing import Annotated, Literal, NamedTuple
+
+from pydantic import AfterValidator, Field
+
+from clarus_daemon.config.base import PositiveSeconds, Section
+
+
+class ListenAddress(NamedTuple):
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def parse_listen(text: str) -> ListenAddress:
+    """'host:port' or '[v6]:port' -> ListenAddress; ValueError names what is wrong."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError(f"{text!r} is not host:port with a port from 1 to 65535")
+    return ListenAddress(host.strip("[]"), int(port))
+
+
+def _check_listen(text: str) -> str:
+    parse_listen(text)
+    return text
+
+
+ListenText = Annotated[str, AfterValidator(_check_listen)]
+
+
+class ServerSettings(Section):
+    listen: list[ListenText] = Field(
+        default_factory=lambda: ["0.0.0.0:8081"],
+        min_length=1,
+        description="Addresses (host:port) the API answers on; every route on each.",
+    )
+    compat_drift_listen: ListenText | None = Field(
+        "0.0.0.0:5000",
+        description="The old drift detector's address, added when the MINIO_* variables "
+        "define the default monitor and the port is free; empty to never add it.",
+    )
+    log_format: Literal["text", "json"] = Field("text", description="Log line format.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    shutdown_timeout_s: PositiveSeconds = Field(
+        8.0, description="Seconds running requests get to finish on SIGTERM (s)."
+    )
+    client_timeout_s: PositiveSeconds = Field(
+        10.0, description="Default timeout of calls to MLflow, Airflow and the IDS agent (s)."
+    )
+    health_timeout_s: PositiveSeconds = Field(
+        2.0, description="Timeout of each dependency probe behind /api/health (s)."
+    )
+
+    @property
+    def listen_addresses(self) -> list[ListenAddress]:
+        return [parse_listen(text) for text in self.listen]

@@ -1,0 +1,12 @@
+"""Every typed key the application stores shared objects under."""
+
+import aiodocker
+from aiohttp import ClientSession, web
+from miniopy_async.api import Minio
+
+from clarus_daemon.config import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+HTTP_SESSION = web.AppKey("http_session", ClientSession)
+DOCKER = web.AppKey("docker", aiodocker.Docker)
+MINIO = web.AppKey("minio", Minio)
