@@ -1,0 +1,1 @@
+"""Thin typed REST clients of the services around the daemon."""

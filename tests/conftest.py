@@ -1,0 +1,4 @@
+pytest_plugins = [
+    "tests.infra.docker_engine",
+    "tests.infra.ids_agent",
+]
