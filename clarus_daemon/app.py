@@ -7,6 +7,7 @@ from clarus_daemon import clients, keys
 from clarus_daemon.api import docs, ping
 from clarus_daemon.api.middlewares import error_middleware, request_context_middleware
 from clarus_daemon.config import Settings
+from clarus_daemon.events import Events
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -17,6 +18,7 @@ def create_app(settings: Settings) -> web.Application:
         client_max_size=MAX_BODY_BYTES,
     )
     app[keys.SETTINGS] = settings
+    app[keys.EVENTS] = Events()
     app.cleanup_ctx.extend([clients.http_session_ctx, clients.docker_ctx, clients.minio_ctx])
     for routes in (ping,):
         routes.setup(app)

@@ -5,8 +5,10 @@ from aiohttp import ClientSession, web
 from miniopy_async.api import Minio
 
 from clarus_daemon.config import Settings
+from clarus_daemon.events import Events
 
 SETTINGS = web.AppKey("settings", Settings)
 HTTP_SESSION = web.AppKey("http_session", ClientSession)
 DOCKER = web.AppKey("docker", aiodocker.Docker)
 MINIO = web.AppKey("minio", Minio)
+EVENTS = web.AppKey("events", Events)
