@@ -14,12 +14,13 @@ from dotenv import dotenv_values
 from pydantic import ValidationError
 
 from clarus_daemon.config.errors import ConfigError
-from clarus_daemon.config.legacy_env import LegacyOverlay, overlay_from_env
+from clarus_daemon.config.legacy_env import DIRECT, LegacyOverlay, overlay_from_env
 from clarus_daemon.config.settings import Settings
 
 CONFIG_ENV = "CLARUS_CONFIG"
 DEFAULT_CONFIG = Path("config/clarus-daemon.toml")
 DEFAULT_ENV_FILE = Path(".env")
+LEGACY_NAME_OF = {path: name for name, path in DIRECT.items()}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -48,7 +49,8 @@ def _describe(err: ValidationError, overlay: LegacyOverlay) -> str:
         path = tuple(str(part) for part in problem["loc"])
         key = ".".join(path)
         source = overlay.sources.get(path)
-        named = f"{key} (from {source})" if source else key
+        legacy = LEGACY_NAME_OF.get(path)
+        named = f"{key} (from {source})" if source else f"{key} ({legacy})" if legacy else key
         lines.append(f"{named}: {problem['msg']}")
     return "; ".join(lines)
 

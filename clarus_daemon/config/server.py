@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal, NamedTuple
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from clarus_daemon.config.base import PositiveSeconds, Section
 
@@ -31,13 +31,17 @@ def _check_listen(text: str) -> str:
 ListenText = Annotated[str, AfterValidator(_check_listen)]
 
 
+def _empty_is_none(value: object) -> object:
+    return None if value == "" else value
+
+
 class ServerSettings(Section):
     listen: list[ListenText] = Field(
         default_factory=lambda: ["0.0.0.0:8081"],
         min_length=1,
         description="Addresses (host:port) the API answers on; every route on each.",
     )
-    compat_drift_listen: ListenText | None = Field(
+    compat_drift_listen: Annotated[ListenText | None, BeforeValidator(_empty_is_none)] = Field(
         "0.0.0.0:5000",
         description="The old drift detector's address, added when the MINIO_* variables "
         "define the default monitor and the port is free; empty to never add it.",
