@@ -124,5 +124,5 @@ def test_invalid_configuration_names_the_key(
 
 
 def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="nope.toml"):
+    with pytest.raises(ConfigError, match=r"nope\.toml"):
         load({}, config=tmp_path / "nope.toml")
