@@ -5,7 +5,9 @@ from aiohttp_apigami import validation_middleware
 
 from clarus_daemon import clients, keys
 from clarus_daemon.api import docs, ping
+from clarus_daemon.api.auth import auth_middleware
 from clarus_daemon.api.middlewares import error_middleware, request_context_middleware
+from clarus_daemon.auth import TokenVerifier
 from clarus_daemon.config import Settings
 from clarus_daemon.events import Events
 
@@ -14,11 +16,17 @@ MAX_BODY_BYTES = 1024 * 1024
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
-        middlewares=[request_context_middleware, error_middleware, validation_middleware],
+        middlewares=[
+            request_context_middleware,
+            error_middleware,
+            auth_middleware,
+            validation_middleware,
+        ],
         client_max_size=MAX_BODY_BYTES,
     )
     app[keys.SETTINGS] = settings
     app[keys.EVENTS] = Events()
+    app[keys.TOKEN_VERIFIER] = TokenVerifier(settings.auth)
     app.cleanup_ctx.extend([clients.http_session_ctx, clients.docker_ctx, clients.minio_ctx])
     for routes in (ping,):
         routes.setup(app)

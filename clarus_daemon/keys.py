@@ -4,6 +4,7 @@ import aiodocker
 from aiohttp import ClientSession, web
 from miniopy_async.api import Minio
 
+from clarus_daemon.auth import TokenVerifier
 from clarus_daemon.config import Settings
 from clarus_daemon.events import Events
 
@@ -12,3 +13,4 @@ HTTP_SESSION = web.AppKey("http_session", ClientSession)
 DOCKER = web.AppKey("docker", aiodocker.Docker)
 MINIO = web.AppKey("minio", Minio)
 EVENTS = web.AppKey("events", Events)
+TOKEN_VERIFIER = web.AppKey("token_verifier", TokenVerifier)

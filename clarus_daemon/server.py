@@ -3,13 +3,14 @@
 import asyncio
 import logging
 import signal
+import ssl
 
 from aiohttp import web
 
 from clarus_daemon.app import create_app
 from clarus_daemon.config import Settings
-from clarus_daemon.config.legacy_env import DEFAULT_MONITOR
-from clarus_daemon.config.server import ListenAddress, parse_listen
+from clarus_daemon.config.server import ListenAddress
+from clarus_daemon.listeners import compat_listener, exposed_without_auth
 
 log = logging.getLogger("clarus_daemon.server")
 
@@ -18,35 +19,55 @@ class StartupError(Exception):
     """The daemon cannot start; the message says why (e.g. a port in use)."""
 
 
-def compat_listener(settings: Settings) -> ListenAddress | None:
-    """The old drift detector's address, when the old drift variables are in use."""
-    text = settings.server.compat_drift_listen
-    if text is None or DEFAULT_MONITOR not in settings.drift.monitors:
-        return None
-    address = parse_listen(text)
-    return None if address in settings.server.listen_addresses else address
-
-
-async def _start_site(runner: web.AppRunner, address: ListenAddress) -> None:
-    site = web.TCPSite(runner, address.host, address.port)
+async def _start_site(
+    runner: web.AppRunner, address: ListenAddress, ssl_context: ssl.SSLContext | None
+) -> None:
+    site = web.TCPSite(runner, address.host, address.port, ssl_context=ssl_context)
     await site.start()
-    log.info("listening on http://%s", address)
+    log.info("listening on %s://%s", "https" if ssl_context else "http", address)
 
 
 async def _start_sites(runner: web.AppRunner, settings: Settings) -> None:
+    ssl_context = _ssl_context(settings)
     for address in settings.server.listen_addresses:
         try:
-            await _start_site(runner, address)
+            await _start_site(runner, address, ssl_context)
         except OSError as err:
             raise StartupError(f"cannot listen on {address}: {err.strerror}") from err
     compat = compat_listener(settings)
     if compat is None:
         return
     try:
-        await _start_site(runner, compat)
+        await _start_site(runner, compat, ssl_context)
         log.info("old drift detector address %s answers too (compatibility)", compat)
     except OSError as err:
         log.warning("compatibility address %s skipped: %s", compat, err.strerror)
+
+
+def _refuse_open_api(settings: Settings) -> None:
+    exposed = exposed_without_auth(settings)
+    if not exposed:
+        return
+    where = ", ".join(map(str, exposed))
+    if not settings.auth.allow_insecure_no_auth:
+        raise StartupError(
+            f"no API token is configured and the daemon would listen on {where}: anyone "
+            "reaching it could start containers. Configure [auth] tokens, listen on "
+            "127.0.0.1, or pass --insecure-no-auth to accept the risk."
+        )
+    log.warning("API open without authentication on %s (--insecure-no-auth)", where)
+
+
+def _ssl_context(settings: Settings) -> ssl.SSLContext | None:
+    auth = settings.auth
+    if auth.tls_cert is None or auth.tls_key is None:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(auth.tls_cert, auth.tls_key)
+    except (OSError, ssl.SSLError) as err:
+        raise StartupError(f"auth.tls_cert/tls_key cannot be loaded: {err}") from err
+    return context
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:
@@ -57,6 +78,7 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Serve until `stop` is set (by default: on SIGTERM/SIGINT), then shut down cleanly."""
+    _refuse_open_api(settings)
     if stop is None:
         stop = asyncio.Event()
         _stop_on_signals(stop)

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 
 from clarus_daemon import __version__, keys
 from clarus_daemon.health import HealthProbes
+from clarus_daemon.listeners import exposed_without_auth
 
 
 class DependencySchema(Schema):
@@ -19,6 +20,17 @@ class HealthSchema(Schema):
     dependencies = fields.Dict(
         keys=fields.String(), values=fields.Nested(DependencySchema), required=True
     )
+    warnings = fields.List(
+        fields.String(), required=True, metadata={"description": "What an operator should fix."}
+    )
+
+
+def health_warnings(app: web.Application) -> list[str]:
+    exposed = exposed_without_auth(app[keys.SETTINGS])
+    if not exposed:
+        return []
+    where = ", ".join(map(str, exposed))
+    return [f"API reachable on {where} without authentication (--insecure-no-auth)"]
 
 
 @docs(
@@ -51,6 +63,7 @@ async def health(request: web.Request) -> web.Response:
             "status": "ok",
             "version": __version__,
             "dependencies": {r.name: {"status": r.status, "detail": r.detail} for r in results},
+            "warnings": health_warnings(app),
         }
     )
 

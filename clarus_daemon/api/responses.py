@@ -36,4 +36,5 @@ def error_response(
 
 
 def daemon_error_response(err: DaemonError) -> web.Response:
-    return error_response(err.status, err.code, err.message, err.details)
+    headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
+    return error_response(err.status, err.code, err.message, err.details, headers)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from clarus_daemon.config.errors import ConfigError
 from clarus_daemon.config.legacy_env import DIRECT, LegacyOverlay, overlay_from_env
 from clarus_daemon.config.settings import Settings
+from clarus_daemon.config.token_file import read_token_file
 
 CONFIG_ENV = "CLARUS_CONFIG"
 DEFAULT_CONFIG = Path("config/clarus-daemon.toml")
@@ -83,6 +84,15 @@ def load_settings(
     from_file = _read_toml(path) if path is not None else {}
     overlay = overlay_from_env(_environment(env_file, environ))
     try:
-        return Settings.model_validate(_merge(from_file, overlay.values))
+        settings = Settings.model_validate(_merge(from_file, overlay.values))
     except ValidationError as err:
         raise ConfigError(_describe(err, overlay)) from err
+    return _with_token_file(settings)
+
+
+def _with_token_file(settings: Settings) -> Settings:
+    auth = settings.auth
+    if auth.token_file is None:
+        return settings
+    tokens = [*auth.tokens, *read_token_file(auth.token_file)]
+    return settings.model_copy(update={"auth": auth.model_copy(update={"tokens": tokens})})

@@ -2,6 +2,7 @@
 
 from pydantic import Field
 
+from clarus_daemon.config.auth import AuthSettings
 from clarus_daemon.config.base import Section
 from clarus_daemon.config.drift import DriftSettings
 from clarus_daemon.config.endpoints import AirflowSettings, IdsSettings, MinioSettings
@@ -12,6 +13,7 @@ from clarus_daemon.config.server import ServerSettings
 
 class Settings(Section):
     server: ServerSettings = Field(default_factory=ServerSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
     docker: DockerSettings = Field(default_factory=DockerSettings)
     inference: InferenceSettings = Field(default_factory=InferenceSettings)
     mlflow: MlflowSettings = Field(default_factory=MlflowSettings)

@@ -5,6 +5,6 @@ from typing import Any
 from clarus_daemon.config import Settings
 
 
-def test_settings(**sections: dict[str, Any]) -> Settings:
+def make_settings(**sections: dict[str, Any]) -> Settings:
     """Embedded defaults with the given sections merged in (e.g. docker={"url": ...})."""
     return Settings.model_validate(sections)

@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestClient
 from openapi_spec_validator import validate
 
 from clarus_daemon.app import create_app
-from tests.infra.app_settings import test_settings
+from tests.infra.app_settings import make_settings
 from tests.infra.docker_engine import DockerEngine
 from tests.infra.ports import free_port
 
@@ -19,7 +19,7 @@ ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 async def client(
     aiohttp_client: ClientFactory, docker_engine: DockerEngine
 ) -> TestClient[Any, Any]:
-    return await aiohttp_client(create_app(test_settings(docker={"url": docker_engine.url})))
+    return await aiohttp_client(create_app(make_settings(docker={"url": docker_engine.url})))
 
 
 async def test_ping_keeps_the_old_contract(client: TestClient[Any, Any]) -> None:
@@ -49,7 +49,7 @@ async def test_health_shows_unreachable_dependencies_as_down(
     aiohttp_client: ClientFactory,
 ) -> None:
     dead = f"http://127.0.0.1:{free_port()}"
-    settings = test_settings(
+    settings = make_settings(
         docker={"url": f"unix:///nonexistent/{free_port()}.sock"},
         mlflow={"tracking_uri": dead},
         airflow={"url": dead},

@@ -1,0 +1,36 @@
+"""Bearer-token authentication middleware, active once any token is configured."""
+
+import logging
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from clarus_daemon import keys
+from clarus_daemon.errors import Forbidden, Unauthorized
+
+log = logging.getLogger("clarus_daemon.auth")
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PRINCIPAL = web.RequestKey("principal", str)
+
+
+def _bearer(request: web.Request) -> str:
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        raise Unauthorized("This call needs a bearer token: Authorization: Bearer <token>.")
+    return credentials.strip()
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    verifier = request.app[keys.TOKEN_VERIFIER]
+    if not verifier.enabled or verifier.is_public(request.path):
+        return await handler(request)
+    token = verifier.identify(_bearer(request))
+    if token is None:
+        log.warning("rejected an unknown token on %s %s", request.method, request.path)
+        raise Unauthorized("The bearer token is not valid.")
+    if token.scope == "read" and request.method not in READ_METHODS:
+        raise Forbidden(f"Token {token.name!r} may only read; {request.method} needs write scope.")
+    request[PRINCIPAL] = token.name
+    return await handler(request)
