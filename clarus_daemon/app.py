@@ -6,12 +6,11 @@ from aiohttp_apigami import validation_middleware
 from clarus_daemon import clients, keys
 from clarus_daemon.api import docs, ping
 from clarus_daemon.api.auth import auth_middleware
+from clarus_daemon.api.limits import body_deadline_middleware
 from clarus_daemon.api.middlewares import error_middleware, request_context_middleware
 from clarus_daemon.auth import TokenVerifier
 from clarus_daemon.config import Settings
 from clarus_daemon.events import Events
-
-MAX_BODY_BYTES = 1024 * 1024
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -20,9 +19,10 @@ def create_app(settings: Settings) -> web.Application:
             request_context_middleware,
             error_middleware,
             auth_middleware,
+            body_deadline_middleware,
             validation_middleware,
         ],
-        client_max_size=MAX_BODY_BYTES,
+        client_max_size=settings.server.max_body_bytes,
     )
     app[keys.SETTINGS] = settings
     app[keys.EVENTS] = Events()

@@ -51,6 +51,12 @@ class ServerSettings(Section):
     shutdown_timeout_s: PositiveSeconds = Field(
         8.0, description="Seconds running requests get to finish on SIGTERM (s)."
     )
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, description="Largest request body accepted (bytes)."
+    )
+    body_read_timeout_s: PositiveSeconds = Field(
+        10.0, description="Time a client gets to send its whole request body (s)."
+    )
     client_timeout_s: PositiveSeconds = Field(
         10.0, description="Default timeout of calls to MLflow, Airflow and the IDS agent (s)."
     )
