@@ -35,5 +35,17 @@ class InferenceSettings(Section):
     health_path: str | None = Field(
         None, description="HTTP path probed for readiness; only a TCP connect when unset."
     )
+    allowed_images: list[str] = Field(
+        default_factory=lambda: ["*"],
+        description="Globs of image references (registry/repository:tag) that may run; "
+        "anything else is refused before a pull. E.g. ['registry.plant:5001/*'].",
+    )
+    host_port_range: tuple[int, int] = Field(
+        (1024, 65535), description="Inclusive range host ports may be published on."
+    )
+    max_env_value_bytes: int = Field(
+        4096, ge=1, description="Largest value of one environment variable (bytes)."
+    )
+    max_concurrent_pulls: int = Field(2, ge=1, description="Image pulls running at once.")
     memory_limit_mb: int | None = Field(None, ge=4, description="Memory limit per container.")
     cpus: float | None = Field(None, gt=0, description="CPU limit per container.")
