@@ -4,7 +4,7 @@ from aiohttp import web
 from aiohttp_apigami import validation_middleware
 
 from clarus_daemon import clients, keys
-from clarus_daemon.api import docs, ping
+from clarus_daemon.api import docs, models, ping
 from clarus_daemon.api.auth import auth_middleware
 from clarus_daemon.api.limits import body_deadline_middleware
 from clarus_daemon.api.middlewares import error_middleware, request_context_middleware
@@ -28,7 +28,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.EVENTS] = Events()
     app[keys.TOKEN_VERIFIER] = TokenVerifier(settings.auth)
     app.cleanup_ctx.extend([clients.http_session_ctx, clients.docker_ctx, clients.minio_ctx])
-    for routes in (ping,):
+    for routes in (ping, models):
         routes.setup(app)
     docs.setup(app)
     return app

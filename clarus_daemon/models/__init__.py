@@ -1,0 +1,1 @@
+"""Production models from MLflow into the models volume, versioned and switched atomically."""

@@ -1,0 +1,204 @@
+"""Fetching an experiment's model: resolve, download once, switch, prune, maybe restart.
+
+Idempotent: when the resolved version is already on the volume and intact, nothing
+is downloaded and only `current` is (re)pointed at it.
+"""
+
+import asyncio
+import errno
+import logging
+import shutil
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiodocker
+from aiohttp import ClientError
+from miniopy_async.api import Minio
+
+from clarus_daemon.config.mlflow import MlflowSettings
+from clarus_daemon.errors import DaemonError, UpstreamError, UpstreamUnavailable
+from clarus_daemon.events import Event, Events
+from clarus_daemon.models.download import NoProgress, Progress, download_all, total_size
+from clarus_daemon.models.errors import InsufficientStorage, ModelsVolumeError
+from clarus_daemon.models.layout import ModelStore, check_exp_id
+from clarus_daemon.models.locks import ExperimentLocks
+from clarus_daemon.models.metadata import ModelMetadata, write_metadata
+from clarus_daemon.models.mlflow_client import MlflowClient, ModelVersion
+from clarus_daemon.models.resolve import Selection, effective_selection, model_name_for, resolve
+from clarus_daemon.models.restart import restart_inference
+from clarus_daemon.models.sources import RemoteFile, source_for
+
+log = logging.getLogger("clarus_daemon.models")
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    metadata: ModelMetadata
+    path: Path
+    skipped: bool
+    """The version was already on the volume: nothing was downloaded."""
+    switched: bool
+    """`current` moved to this version."""
+    pruned: list[str]
+    restarted: list[str] | None = None
+    """Inference containers restarted; None when restarting is off or nothing switched."""
+    restart_error: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON answer (a `message` as the old agent gave, then the facts)."""
+        metadata = self.metadata
+        done = "already present" if self.skipped else "downloaded"
+        return {
+            "message": f"Model {metadata.model} version {metadata.version} for "
+            f"{metadata.exp_id} {done} in {self.path}",
+            "exp_id": metadata.exp_id,
+            "model": metadata.model,
+            "version": metadata.version,
+            "run_id": metadata.run_id,
+            "path": str(self.path),
+            "files": [asdict(f) for f in metadata.files],
+            "bytes": metadata.bytes,
+            "skipped": self.skipped,
+            "switched": self.switched,
+            "pruned": self.pruned,
+            "restarted": self.restarted,
+            "restart_error": self.restart_error,
+        }
+
+
+class ModelFetcher:
+    def __init__(
+        self,
+        settings: MlflowSettings,
+        client: MlflowClient | None,
+        events: Events,
+        *,
+        s3: Minio | None = None,
+        docker: aiodocker.Docker | None = None,
+    ) -> None:
+        self._settings = settings
+        self._client = client
+        self._events = events
+        self._s3 = s3
+        self._docker = docker
+        self.store = ModelStore(settings.models_root)
+        self._locks = ExperimentLocks(settings.models_root)
+
+    async def fetch(
+        self, exp_id: str, requested: Selection | None = None, progress: Progress | None = None
+    ) -> FetchResult:
+        check_exp_id(exp_id)
+        started = datetime.now(UTC)
+        try:
+            result = await self._fetch(exp_id, requested or Selection(), progress or NoProgress())
+        except Exception as err:
+            failure = {"error": getattr(err, "code", type(err).__name__), "message": str(err)}
+            await self._events.emit(Event("model_fetch", exp_id, "failed", failure, started))
+            raise
+        outcome = "unchanged" if result.skipped and not result.switched else "ok"
+        await self._events.emit(Event("model_fetch", exp_id, outcome, _details(result), started))
+        return result
+
+    def _require_client(self) -> MlflowClient:
+        if self._client is None:
+            raise UpstreamUnavailable(
+                "mlflow", "MLflow is not configured: set mlflow.tracking_uri (MLFLOW_TRACKING_URI)"
+            )
+        return self._client
+
+    async def _fetch(self, exp_id: str, requested: Selection, progress: Progress) -> FetchResult:
+        client = self._require_client()
+        selection = effective_selection(self._settings, requested)
+        wanted = await resolve(client, exp_id, model_name_for(self._settings, exp_id), selection)
+        # resolved first, so unknown names leave nothing on the volume, not even a lock file
+        async with self._locks.hold(exp_id):
+            return await self._install(client, exp_id, wanted, progress)
+
+    async def _install(
+        self, client: MlflowClient, exp_id: str, wanted: ModelVersion, progress: Progress
+    ) -> FetchResult:
+        store = self.store
+        await asyncio.to_thread(store.clear_leftovers, exp_id)
+        metadata = await asyncio.to_thread(store.intact, exp_id, wanted.version)
+        skipped = metadata is not None
+        if metadata is None:
+            metadata = await self._download(client, exp_id, wanted, progress)
+        switched = await asyncio.to_thread(store.switch_current, exp_id, wanted.version)
+        pruned = await asyncio.to_thread(store.prune, exp_id, self._settings.keep_versions)
+        result = FetchResult(
+            metadata, store.version_dir(exp_id, wanted.version), skipped, switched, pruned
+        )
+        if switched and self._settings.restart_inference:
+            return await self._restart(result)
+        return result
+
+    async def _download(
+        self, client: MlflowClient, exp_id: str, wanted: ModelVersion, progress: Progress
+    ) -> ModelMetadata:
+        uri = await client.download_uri(wanted.name, wanted.version)
+        source = source_for(uri, client, self._s3)
+        files = await source.list_files()
+        if not files:
+            raise UpstreamError(source.service, f"{uri} holds no files")
+        await self._check_space(exp_id, files)
+        staging = await asyncio.to_thread(self.store.new_staging, exp_id)
+        try:
+            records = await download_all(source, files, staging, progress)
+            metadata = ModelMetadata(
+                exp_id, wanted.name, wanted.version, wanted.run_id, uri,
+                wanted.stage, list(wanted.aliases), records,
+            )  # fmt: skip
+            await asyncio.to_thread(write_metadata, staging, metadata)
+            await asyncio.to_thread(self.store.install, staging, exp_id, wanted.version)
+        except OSError as err:
+            raise _volume_error(err, staging) from err
+        finally:
+            # synchronous on purpose: it has to run even when the fetch is cancelled
+            shutil.rmtree(staging, ignore_errors=True)
+        return metadata
+
+    async def _check_space(self, exp_id: str, files: list[RemoteFile]) -> None:
+        free = await asyncio.to_thread(self.store.free_bytes, exp_id)
+        needed = total_size(files) + self._settings.min_free_bytes
+        if needed > free:
+            raise InsufficientStorage(
+                f"{exp_id}: the model needs {total_size(files)} bytes and "
+                f"{self._settings.min_free_bytes} must stay free, but the models volume "
+                f"has {free} bytes free",
+                details={"needed": needed, "free": free},
+            )
+
+    async def _restart(self, result: FetchResult) -> FetchResult:
+        if self._docker is None:
+            return result
+        exp_id = result.metadata.exp_id
+        try:
+            restarted = await restart_inference(self._docker, exp_id)
+        except (aiodocker.DockerError, ClientError, OSError) as err:
+            # the model is switched all the same; the answer says the restart failed
+            log.warning("restarting the inference containers of %s failed: %s", exp_id, err)
+            return replace(result, restarted=[], restart_error=str(err))
+        return replace(result, restarted=restarted)
+
+
+def _volume_error(err: OSError, staging: Path) -> DaemonError:
+    if err.errno == errno.ENOSPC:
+        return InsufficientStorage(f"the models volume filled up while writing {staging.parent}")
+    return ModelsVolumeError(f"writing the models volume failed: {err}")
+
+
+def _details(result: FetchResult) -> dict[str, Any]:
+    metadata = result.metadata
+    return {
+        "model": metadata.model,
+        "version": metadata.version,
+        "run_id": metadata.run_id,
+        "bytes": metadata.bytes,
+        "files": len(metadata.files),
+        "skipped": result.skipped,
+        "switched": result.switched,
+        "pruned": result.pruned,
+        "restarted": result.restarted,
+    }
