@@ -1,4 +1,5 @@
 pytest_plugins = [
     "tests.infra.docker_engine",
     "tests.infra.ids_agent",
+    "tests.infra.mlflow_server",
 ]

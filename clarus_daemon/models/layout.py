@@ -68,11 +68,12 @@ class ModelStore:
         except OSError:
             return None
 
-    def intact(self, exp_id: str, version: str) -> ModelMetadata | None:
-        """The version's metadata when every file it lists is there with its size."""
+    def intact(self, exp_id: str, model: str, version: str) -> ModelMetadata | None:
+        """The version's metadata when it is `model`'s and every file is there with its size."""
         directory = self.version_dir(exp_id, version)
         metadata = read_metadata(directory)
-        if metadata is None or metadata.version != version:
+        # an exp_id mapped to another registered model has other files under the same number
+        if metadata is None or (metadata.model, metadata.version) != (model, version):
             return None
         for record in metadata.files:
             path = directory / record.path

@@ -121,7 +121,7 @@ class ModelFetcher:
     ) -> FetchResult:
         store = self.store
         await asyncio.to_thread(store.clear_leftovers, exp_id)
-        metadata = await asyncio.to_thread(store.intact, exp_id, wanted.version)
+        metadata = await asyncio.to_thread(store.intact, exp_id, wanted.name, wanted.version)
         skipped = metadata is not None
         if metadata is None:
             metadata = await self._download(client, exp_id, wanted, progress)
