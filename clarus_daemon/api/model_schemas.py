@@ -5,8 +5,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from clarus_daemon.models.layout import SAFE_NAME_PATTERN
-
-STAGES = ("Production", "Staging", "Archived", "None")
+from clarus_daemon.models.resolve import STAGES
 
 
 def _known_stage(value: str) -> None:

@@ -47,7 +47,7 @@ async def put_model(request: web.Request) -> web.Response:
 
 async def _models_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
-    async with artifact_s3(settings, app.get(keys.MINIO)) as s3:
+    async with artifact_s3(settings) as s3:
         app[keys.MODELS] = build_fetcher(
             settings, app[keys.HTTP_SESSION], app[keys.EVENTS], s3=s3, docker=app[keys.DOCKER]
         )

@@ -13,6 +13,9 @@ from clarus_daemon.config.mlflow import MlflowSettings
 from clarus_daemon.errors import Conflict, NotFound
 from clarus_daemon.models.mlflow_client import MlflowClient, ModelVersion
 
+STAGES = ("Production", "Staging", "Archived", "None")
+"""MLflow's fixed model stages."""
+
 
 @dataclass(frozen=True)
 class Selection:

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 import aiodocker
 from aiohttp import BasicAuth, ClientSession
 from miniopy_async.api import Minio
+from pydantic import SecretStr
 
 from clarus_daemon.config import Settings
 from clarus_daemon.events import Events
@@ -26,20 +27,41 @@ def mlflow_client(settings: Settings, session: ClientSession) -> MlflowClient | 
     )
 
 
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value else None
+
+
+def _s3_client(settings: Settings) -> Minio | None:
+    mlflow, minio = settings.mlflow, settings.minio
+    if mlflow.s3_endpoint_url is not None:
+        url = mlflow.s3_endpoint_url
+        return Minio(
+            f"{url.host}:{url.port}",
+            access_key=mlflow.s3_access_key,
+            secret_key=_secret(mlflow.s3_secret_key),
+            secure=url.scheme == "https",
+        )
+    if minio.endpoint is not None:
+        return Minio(
+            minio.endpoint,
+            access_key=minio.access_key,
+            secret_key=_secret(minio.secret_key),
+            secure=minio.secure,
+            region=minio.region,
+        )
+    return None
+
+
 @asynccontextmanager
-async def artifact_s3(settings: Settings, fallback: Minio | None) -> AsyncIterator[Minio | None]:
-    """The S3 client for s3:// model artifacts: MLflow's own S3 when set, else [minio]."""
-    mlflow = settings.mlflow
-    if mlflow.s3_endpoint_url is None:
-        yield fallback
+async def artifact_s3(settings: Settings) -> AsyncIterator[Minio | None]:
+    """S3 for s3:// model artifacts: MLflow's own S3 when configured, else the [minio] server.
+
+    A client of its own, so `clarus-daemon model pull` builds it the same way without the app.
+    """
+    client = _s3_client(settings)
+    if client is None:
+        yield None
         return
-    url = mlflow.s3_endpoint_url
-    client = Minio(
-        f"{url.host}:{url.port}",
-        access_key=mlflow.s3_access_key,
-        secret_key=mlflow.s3_secret_key.get_secret_value() if mlflow.s3_secret_key else None,
-        secure=url.scheme == "https",
-    )
     try:
         yield client
     finally:
