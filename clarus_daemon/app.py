@@ -4,9 +4,10 @@ from aiohttp import web
 from aiohttp_apigami import validation_middleware
 
 from clarus_daemon import clients, keys
-from clarus_daemon.api import docs, models, ping
+from clarus_daemon.api import docs, history, metrics, models, ping, status_page
 from clarus_daemon.api.auth import auth_middleware
 from clarus_daemon.api.limits import body_deadline_middleware
+from clarus_daemon.api.metrics import metrics_middleware
 from clarus_daemon.api.middlewares import error_middleware, request_context_middleware
 from clarus_daemon.auth import TokenVerifier
 from clarus_daemon.config import Settings
@@ -17,6 +18,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         middlewares=[
             request_context_middleware,
+            metrics_middleware,
             error_middleware,
             auth_middleware,
             body_deadline_middleware,
@@ -28,7 +30,8 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.EVENTS] = Events()
     app[keys.TOKEN_VERIFIER] = TokenVerifier(settings.auth)
     app.cleanup_ctx.extend([clients.http_session_ctx, clients.docker_ctx, clients.minio_ctx])
-    for routes in (ping, models):
+    # history first: its store opens before, and closes after, the services that feed it
+    for routes in (ping, history, metrics, models, status_page):
         routes.setup(app)
     docs.setup(app)
     return app

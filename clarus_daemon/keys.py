@@ -7,7 +7,10 @@ from miniopy_async.api import Minio
 from clarus_daemon.auth import TokenVerifier
 from clarus_daemon.config import Settings
 from clarus_daemon.events import Events
+from clarus_daemon.history.store import HistoryStore
+from clarus_daemon.metrics.registry import DaemonMetrics
 from clarus_daemon.models.service import ModelFetcher
+from clarus_daemon.scheduler.service import DriftScheduler
 
 SETTINGS = web.AppKey("settings", Settings)
 HTTP_SESSION = web.AppKey("http_session", ClientSession)
@@ -16,3 +19,6 @@ MINIO = web.AppKey("minio", Minio)
 EVENTS = web.AppKey("events", Events)
 MODELS = web.AppKey("models", ModelFetcher)
 TOKEN_VERIFIER = web.AppKey("token_verifier", TokenVerifier)
+HISTORY = web.AppKey("history", HistoryStore)
+SCHEDULER = web.AppKey("scheduler", DriftScheduler)
+METRICS = web.AppKey("metrics", DaemonMetrics)

@@ -5,6 +5,7 @@ from aiohttp_apigami import docs, response_schema
 from marshmallow import Schema, fields
 
 from clarus_daemon import __version__, keys
+from clarus_daemon.api.history import history_health
 from clarus_daemon.health import HealthProbes
 from clarus_daemon.listeners import exposed_without_auth
 
@@ -22,6 +23,11 @@ class HealthSchema(Schema):
     )
     warnings = fields.List(
         fields.String(), required=True, metadata={"description": "What an operator should fix."}
+    )
+    drift_backoff = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(),
+        metadata={"description": "Monitors whose scheduled runs pause after repeated failures."},
     )
 
 
@@ -58,12 +64,14 @@ async def health(request: web.Request) -> web.Response:
         minio=app.get(keys.MINIO),
     )
     results = await probes.check_all()
+    paused, history_warnings = history_health(app)
     return web.json_response(
         {
             "status": "ok",
             "version": __version__,
             "dependencies": {r.name: {"status": r.status, "detail": r.detail} for r in results},
-            "warnings": health_warnings(app),
+            "warnings": [*health_warnings(app), *history_warnings],
+            "drift_backoff": paused,
         }
     )
 

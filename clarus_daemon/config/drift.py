@@ -3,6 +3,7 @@
 from pydantic import Field
 
 from clarus_daemon.config.base import Section
+from clarus_daemon.config.scheduling import ScheduleText
 
 
 class MonitorSettings(Section):
@@ -21,6 +22,12 @@ class MonitorSettings(Section):
         default_factory=dict, description="Column -> Evidently stattest name."
     )
     column_thresholds: dict[str, float] = Field(default_factory=dict)
+    schedule: ScheduleText | None = Field(
+        None, description="Cron expression or interval ('15m'); DRIFT_SCHEDULE. Unset: on demand."
+    )
+    schedule_jitter_s: float | None = Field(
+        None, ge=0, description="Random delay per scheduled run (s); scheduler.jitter_s when unset."
+    )
 
 
 class DriftSettings(Section):

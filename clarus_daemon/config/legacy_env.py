@@ -30,6 +30,7 @@ DIRECT: dict[str, tuple[str, ...]] = {
     "MINIO_REPORT_PATH": ("drift", "monitors", DEFAULT_MONITOR, "report_path"),
     "EXPERIMENT_ID": ("drift", "monitors", DEFAULT_MONITOR, "experiment_id"),
     "ID_AIRFLOW_DAG": ("drift", "monitors", DEFAULT_MONITOR, "dag_id"),
+    "DRIFT_SCHEDULE": ("drift", "monitors", DEFAULT_MONITOR, "schedule"),
 }
 
 # (host variable, port variable, default port, scheme) -> path of the joined address

@@ -6,8 +6,10 @@ from clarus_daemon.config.auth import AuthSettings
 from clarus_daemon.config.base import Section
 from clarus_daemon.config.drift import DriftSettings
 from clarus_daemon.config.endpoints import AirflowSettings, IdsSettings, MinioSettings
+from clarus_daemon.config.history import HistorySettings
 from clarus_daemon.config.inference import DockerSettings, InferenceSettings
 from clarus_daemon.config.mlflow import MlflowSettings
+from clarus_daemon.config.scheduling import SchedulerSettings
 from clarus_daemon.config.server import ServerSettings
 
 
@@ -21,3 +23,5 @@ class Settings(Section):
     airflow: AirflowSettings = Field(default_factory=AirflowSettings)
     ids: IdsSettings = Field(default_factory=IdsSettings)
     drift: DriftSettings = Field(default_factory=DriftSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    history: HistorySettings = Field(default_factory=HistorySettings)

@@ -1,0 +1,1 @@
+"""Everything the daemon did, kept in SQLite: every event, drift runs in detail."""

@@ -1,0 +1,1 @@
+"""Prometheus metrics of one daemon: HTTP traffic, and what its events tell."""
