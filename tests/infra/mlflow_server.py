@@ -160,10 +160,13 @@ ModelsApi = Callable[..., Awaitable[TestClient[Any, Any]]]
 
 @pytest.fixture
 def models_api(aiohttp_client: Callable[..., Awaitable[TestClient[Any, Any]]]) -> ModelsApi:
-    """The real app with an [mlflow] section: models_api(models_root, **mlflow_keys)."""
+    """The real app: models_api(models_root, sections={"docker": {...}}, **mlflow_keys)."""
 
-    async def build(models_root: Path, **mlflow: Any) -> TestClient[Any, Any]:
-        settings = make_settings(mlflow={"models_root": str(models_root), **mlflow})
+    async def build(
+        models_root: Path, sections: dict[str, dict[str, Any]] | None = None, **mlflow: Any
+    ) -> TestClient[Any, Any]:
+        mlflow_section = {"models_root": str(models_root), **mlflow}
+        settings = make_settings(**(sections or {}), mlflow=mlflow_section)
         return await aiohttp_client(create_app(settings))
 
     return build
