@@ -130,6 +130,10 @@ class DriftScheduler:
         self._tasks.add(task)
         try:
             await self._run_once(monitor)
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            log.info("scheduled drift check of %s cancelled: the daemon stops", monitor)
         finally:
             self._tasks.discard(task)
 
@@ -158,10 +162,10 @@ class DriftScheduler:
         if state is None:
             return
         now = self._clock()
-        if isinstance(event, JobSubmissionEvent):
-            state.last_fired_at = now
-            state.last_lag_s = max(0.0, (now - event.scheduled_run_times[-1]).total_seconds())
-        elif event.code == EVENT_JOB_MAX_INSTANCES:
+        if event.code == EVENT_JOB_MAX_INSTANCES:
             self._skip(state, "still_running", now)
         elif event.code == EVENT_JOB_MISSED:
             self._skip(state, "missed", now)
+        elif isinstance(event, JobSubmissionEvent):
+            state.last_fired_at = now
+            state.last_lag_s = max(0.0, (now - event.scheduled_run_times[-1]).total_seconds())
