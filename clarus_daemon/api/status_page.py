@@ -34,7 +34,7 @@ def _when(value: str | datetime | None) -> str:
 
 
 def _pct(share: float) -> str:
-    return f"{share * 100:.1f} %"
+    return f"{share * 100:.1f}\u00a0%"
 
 
 @functools.cache

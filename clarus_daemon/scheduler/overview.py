@@ -15,7 +15,7 @@ def _schedule_view(state: MonitorState, scheduler: DriftScheduler) -> dict[str, 
     return {
         "active": scheduler.next_run_at(state.name) is not None,
         "consecutive_failures": state.consecutive_failures,
-        "backoff_until": iso(state.backoff_until) if state.in_backoff(now) else None,
+        "backoff_until": iso(state.paused_until(now)),
         "last_fired_at": iso(state.last_fired_at),
         "last_lag_s": state.last_lag_s,
         "skipped": dict(state.skipped),
@@ -49,10 +49,7 @@ def backoff_report(scheduler: DriftScheduler) -> dict[str, dict[str, Any]]:
     """Scheduled monitors paused after failures, for /api/health."""
     now = scheduler.now()
     return {
-        name: {
-            "consecutive_failures": state.consecutive_failures,
-            "until": iso(state.backoff_until),
-        }
+        name: {"consecutive_failures": state.consecutive_failures, "until": iso(until)}
         for name, state in scheduler.states.items()
-        if state.schedule and state.in_backoff(now)
+        if (until := state.paused_until(now)) is not None
     }

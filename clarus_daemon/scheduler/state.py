@@ -31,6 +31,10 @@ class MonitorState:
     def in_backoff(self, now: datetime) -> bool:
         return self.backoff_until is not None and now < self.backoff_until
 
+    def paused_until(self, now: datetime) -> datetime | None:
+        """When scheduled runs resume, if they are paused now; monitors run on demand never are."""
+        return self.backoff_until if self.schedule and self.in_backoff(now) else None
+
     def record_outcome(self, outcome: str, ended_at: datetime, base_s: float, max_s: float) -> None:
         self.last_outcome = outcome
         self.last_ended_at = ended_at
