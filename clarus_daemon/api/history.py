@@ -32,6 +32,8 @@ from clarus_daemon.scheduler.service import DriftScheduler
 log = logging.getLogger("clarus_daemon.history")
 
 QUERY = "query"
+# enough failures in a row to reach any sensible backoff cap
+RECOVERED_OUTCOMES = 20
 _BAD_QUERY = {400: {"description": "A query parameter is invalid", "schema": ErrorSchema}}
 
 
@@ -161,9 +163,14 @@ async def _history_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def _start_scheduler(app: web.Application) -> None:
     # on_startup runs after every cleanup context, so the drift pipeline exists by now.
+    scheduler, store = app[keys.SCHEDULER], app[keys.HISTORY]
+    for monitor in scheduler.states:
+        # a failing monitor stays paused across a restart
+        for outcome, ended_at in await store.recent_outcomes(monitor, RECOVERED_OUTCOMES):
+            scheduler.remember(monitor, outcome, ended_at)
     runner = drift_runner(app)
     if runner is not None:
-        app[keys.SCHEDULER].start(runner)
+        scheduler.start(runner)
 
 
 async def _stop_scheduler(app: web.Application) -> None:

@@ -48,13 +48,21 @@ def _columns(value: Any) -> dict[str, dict[str, Any]]:
     return {}
 
 
+def _location(bucket: Any, key: str) -> str:
+    # Keys are relative to the monitor's bucket; the history keeps where they really are.
+    if "://" in key or not isinstance(bucket, str) or not bucket:
+        return key
+    return f"s3://{bucket}/{key.lstrip('/')}"
+
+
 def _reports(details: Mapping[str, Any]) -> dict[str, str]:
     value = details.get("reports", details.get("report"))
-    if isinstance(value, Mapping):
-        return {str(k): str(v) for k, v in value.items() if v}
-    if isinstance(value, str) and value:
-        return {"html": value}
-    return {}
+    if isinstance(value, str):
+        value = {"html": value}
+    if not isinstance(value, Mapping):
+        return {}
+    bucket = details.get("bucket")
+    return {str(kind): _location(bucket, str(key)) for kind, key in value.items() if key}
 
 
 def _dataset_drift(details: Mapping[str, Any], outcome: str) -> bool | None:

@@ -138,6 +138,15 @@ class HistoryQueries:
         )
         return {row["monitor"]: _drift_run(row) for row in rows}
 
+    async def recent_outcomes(self, monitor: str, count: int) -> list[tuple[str, datetime]]:
+        """The monitor's last `count` run outcomes with their end, oldest first."""
+        rows = await self._rows(
+            "SELECT outcome, ended_at FROM drift_runs WHERE monitor = ? ORDER BY id DESC LIMIT ?",
+            [monitor, count],
+        )
+        outcomes = [(r["outcome"], from_db_time(r["ended_at"])) for r in reversed(rows)]
+        return [(outcome, ended) for outcome, ended in outcomes if ended is not None]
+
     async def drift_share_series(self, monitor: str, points: int) -> list[tuple[datetime, float]]:
         """The monitor's last `points` measured shares, oldest first."""
         rows = await self._rows(

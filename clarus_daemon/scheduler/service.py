@@ -108,12 +108,17 @@ class DriftScheduler:
 
     async def emit(self, event: Event) -> None:
         """EventSink: learn each run's outcome, whoever started it."""
-        state = self._states.get(event.subject)
-        if event.kind != "drift_run" or state is None:
-            return
-        state.record_outcome(
-            event.outcome, event.ended_at, self._policy.backoff_base_s, self._policy.backoff_max_s
+        if event.kind == "drift_run" and event.subject in self._states:
+            self.remember(event.subject, event.outcome, event.ended_at)
+            self._warn_if_paused(self._states[event.subject])
+
+    def remember(self, monitor: str, outcome: str, ended_at: datetime) -> None:
+        """Count a run's outcome; also how a restart recovers failures from the history."""
+        self._states[monitor].record_outcome(
+            outcome, ended_at, self._policy.backoff_base_s, self._policy.backoff_max_s
         )
+
+    def _warn_if_paused(self, state: MonitorState) -> None:
         if state.backoff_until is not None:
             log.warning(
                 "drift monitor %s failed %d times in a row; scheduled runs pause until %s",

@@ -20,12 +20,14 @@ T0 = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
 WINE = {"bucket": "datasets", "reference": "wine/ref.csv", "new_data": "wine/new.csv"}
 
 
-def history_app(history_path: Path, **history: Any) -> web.Application:
+def history_app(
+    history_path: Path, monitor: dict[str, Any] | None = None, **history: Any
+) -> web.Application:
     return create_app(
         make_settings(
             history={"path": str(history_path), **history},
             docker={"url": "unix:///nonexistent/docker.sock"},
-            drift={"monitors": {"wine": WINE}},
+            drift={"monitors": {"wine": {**WINE, **(monitor or {})}}},
         )
     )
 
@@ -183,8 +185,23 @@ async def test_an_unusable_history_path_degrades_to_memory_and_says_so(
     )
 
 
-async def test_health_lists_monitors_in_backoff(client: TestClient[Any, Any]) -> None:
-    assert (await get_json(client, "/api/health"))["drift_backoff"] == {}
+async def test_a_failing_scheduled_monitor_shows_in_health_also_after_a_restart(
+    aiohttp_client: ClientFactory, tmp_path: Path
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    first = await aiohttp_client(history_app(path, {"schedule": "1h"}))
+    assert (await get_json(first, "/api/health"))["drift_backoff"] == {}
+    for _ in range(3):
+        await emit(first, Event("drift_run", "wine", "failed", {"trigger": "scheduled"}))
+    paused = (await get_json(first, "/api/health"))["drift_backoff"]
+    assert paused["wine"]["consecutive_failures"] == 3
+    await first.close()
+    second = await aiohttp_client(history_app(path, {"schedule": "1h"}))
+    health = await get_json(second, "/api/health")
+    assert health["drift_backoff"]["wine"] == paused["wine"]
+    assert any("'wine' failed 3 times in a row" in w for w in health["warnings"])
+    (monitor,) = (await get_json(second, "/api/drift/monitors"))["monitors"]
+    assert monitor["scheduler"]["backoff_until"] == paused["wine"]["until"]
 
 
 async def test_entries_beyond_the_limits_are_pruned_when_the_history_opens(

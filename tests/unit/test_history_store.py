@@ -216,3 +216,13 @@ async def test_latest_runs_and_share_series(store: HistoryStore) -> None:
     assert latest["wine"].outcome == "failed"
     series = await store.drift_share_series("wine", points=2)
     assert series == [(T0 + timedelta(minutes=1), 0.6), (T0 + timedelta(minutes=2), 0.3)]
+
+
+async def test_report_keys_are_kept_as_locations_in_their_bucket(store: HistoryStore) -> None:
+    reports = {"html": "reports/drift_wine_1.html", "json": "reports/drift_wine_1.json"}
+    await store.append(drift_event(bucket="datasets", reports=reports))
+    (run,) = (await store.drift_runs()).rows
+    assert run.reports == {
+        "html": "s3://datasets/reports/drift_wine_1.html",
+        "json": "s3://datasets/reports/drift_wine_1.json",
+    }
