@@ -37,7 +37,7 @@ def _selection(data: dict[str, Any]) -> Selection:
         507: {"description": "Not enough space on the models volume", "schema": ErrorSchema},
     },
 )
-@request_schema(ModelFetchRequestSchema())
+@request_schema(ModelFetchRequestSchema(), required=True)
 @response_schema(ModelFetchSchema(), 200)
 async def put_model(request: web.Request) -> web.Response:
     data = request["data"]

@@ -1,11 +1,12 @@
 """Streaming a version's files to disk, checking each one's size and recording its SHA-256.
 
-A file never sits whole in memory: chunks are hashed and written by a worker thread
-(hashlib releases the GIL), batched to about a megabyte so a gigabyte costs about a
-thousand thread hops, not a hundred thousand.
+A file never sits whole in memory: chunks are batched to about a megabyte (a gigabyte
+costs a thousand thread hops, not a hundred thousand) and hashed and written by a
+worker thread (hashlib releases the GIL) while the loop reads the next batch.
 """
 
 import asyncio
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
@@ -50,7 +51,8 @@ def _write(out: BinaryIO, hashes: list[Any], data: bytes) -> None:
 
 
 class _FileWriter:
-    """One destination file: batches chunks, hashes and writes them off the loop."""
+    """One destination file: batches chunks; a worker thread hashes and writes each batch
+    while the loop already reads the next one (at most one batch in flight)."""
 
     def __init__(self, out: BinaryIO, remote: RemoteFile, service: str) -> None:
         self._out = out
@@ -58,11 +60,14 @@ class _FileWriter:
         self._service = service
         self.sha256 = hashlib.sha256()
         self._md5 = hashlib.md5(usedforsecurity=False) if remote.md5 else None
+        self._hashes: list[Any] = [self.sha256] if self._md5 is None else [self.sha256, self._md5]
         self._pending = bytearray()
+        self._in_flight: asyncio.Task[None] | None = None
+        self._in_flight_bytes = 0
         self.size = 0
 
     async def add(self, chunk: bytes) -> int:
-        """Buffer a chunk; returns the bytes just written to disk (0 while buffering)."""
+        """Buffer a chunk; returns the bytes that reached the disk meanwhile."""
         self.size += len(chunk)
         if self._remote.size is not None and self.size > self._remote.size:
             raise UpstreamError(
@@ -70,13 +75,28 @@ class _FileWriter:
                 f"{self._remote.path}: more than the {self._remote.size} bytes listed",
             )
         self._pending += chunk
-        return await self.flush() if len(self._pending) >= CHUNK_BYTES else 0
+        return await self._hand_over() if len(self._pending) >= CHUNK_BYTES else 0
 
-    async def flush(self) -> int:
+    async def _hand_over(self) -> int:
+        written = await self.drain()
         data, self._pending = bytes(self._pending), bytearray()
-        hashes = [self.sha256] if self._md5 is None else [self.sha256, self._md5]
-        await asyncio.to_thread(_write, self._out, hashes, data)
-        return len(data)
+        self._in_flight = asyncio.create_task(
+            asyncio.to_thread(_write, self._out, self._hashes, data)
+        )
+        self._in_flight_bytes = len(data)
+        return written
+
+    async def drain(self) -> int:
+        """Wait for the batch in flight (also before closing the file on failure)."""
+        task, self._in_flight = self._in_flight, None
+        if task is None:
+            return 0
+        await task
+        return self._in_flight_bytes
+
+    async def finish(self) -> int:
+        written = await self._hand_over() if self._pending else 0
+        return written + await self.drain()
 
     def check_complete(self) -> None:
         expected = self._remote.size
@@ -95,16 +115,18 @@ async def download_file(
     destination = target_dir / remote.path
     await asyncio.to_thread(destination.parent.mkdir, parents=True, exist_ok=True)
     out = await asyncio.to_thread(destination.open, "wb")
+    writer = _FileWriter(out, remote, source.service)
     try:
-        writer = _FileWriter(out, remote, source.service)
         async with source.open(remote) as chunks:
             async for chunk in chunks:
                 progress.advance(await writer.add(chunk))
-        progress.advance(await writer.flush())
+        progress.advance(await writer.finish())
         writer.check_complete()
         # on disk before the version is switched to: edge machines lose power
         await asyncio.to_thread(os.fsync, out.fileno())
     finally:
+        with contextlib.suppress(Exception):
+            await writer.drain()
         await asyncio.to_thread(out.close)
     return FileRecord(remote.path, writer.size, writer.sha256.hexdigest())
 
