@@ -29,7 +29,7 @@ from clarus_daemon.config import Settings
 from clarus_daemon.errors import DaemonError
 from clarus_daemon.events import Events
 from clarus_daemon.models.resolve import STAGES, Selection
-from clarus_daemon.models.service import FetchResult
+from clarus_daemon.models.result import FetchResult
 from clarus_daemon.models.setup import artifact_s3, build_fetcher
 
 EXIT_FAILED = 1

@@ -8,10 +8,9 @@ import asyncio
 import errno
 import logging
 import shutil
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import aiodocker
 from aiohttp import ClientError
@@ -28,44 +27,10 @@ from clarus_daemon.models.metadata import ModelMetadata, write_metadata
 from clarus_daemon.models.mlflow_client import MlflowClient, ModelVersion
 from clarus_daemon.models.resolve import Selection, effective_selection, model_name_for, resolve
 from clarus_daemon.models.restart import restart_inference
+from clarus_daemon.models.result import FetchResult
 from clarus_daemon.models.sources import RemoteFile, source_for
 
 log = logging.getLogger("clarus_daemon.models")
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    metadata: ModelMetadata
-    path: Path
-    skipped: bool
-    """The version was already on the volume: nothing was downloaded."""
-    switched: bool
-    """`current` moved to this version."""
-    pruned: list[str]
-    restarted: list[str] | None = None
-    """Inference containers restarted; None when restarting is off or nothing switched."""
-    restart_error: str | None = None
-
-    def summary(self) -> dict[str, Any]:
-        """The JSON answer (a `message` as the old agent gave, then the facts)."""
-        metadata = self.metadata
-        done = "already present" if self.skipped else "downloaded"
-        return {
-            "message": f"Model {metadata.model} version {metadata.version} for "
-            f"{metadata.exp_id} {done} in {self.path}",
-            "exp_id": metadata.exp_id,
-            "model": metadata.model,
-            "version": metadata.version,
-            "run_id": metadata.run_id,
-            "path": str(self.path),
-            "files": [asdict(f) for f in metadata.files],
-            "bytes": metadata.bytes,
-            "skipped": self.skipped,
-            "switched": self.switched,
-            "pruned": self.pruned,
-            "restarted": self.restarted,
-            "restart_error": self.restart_error,
-        }
 
 
 class ModelFetcher:
@@ -98,7 +63,9 @@ class ModelFetcher:
             await self._events.emit(Event("model_fetch", exp_id, "failed", failure, started))
             raise
         outcome = "unchanged" if result.skipped and not result.switched else "ok"
-        await self._events.emit(Event("model_fetch", exp_id, outcome, _details(result), started))
+        await self._events.emit(
+            Event("model_fetch", exp_id, outcome, result.event_details(), started)
+        )
         return result
 
     def _require_client(self) -> MlflowClient:
@@ -113,8 +80,11 @@ class ModelFetcher:
         selection = effective_selection(self._settings, requested)
         wanted = await resolve(client, exp_id, model_name_for(self._settings, exp_id), selection)
         # resolved first, so unknown names leave nothing on the volume, not even a lock file
-        async with self._locks.hold(exp_id):
-            return await self._install(client, exp_id, wanted, progress)
+        try:
+            async with self._locks.hold(exp_id):
+                return await self._install(client, exp_id, wanted, progress)
+        except OSError as err:
+            raise _volume_error(err, self.store.exp_dir(exp_id)) from err
 
     async def _install(
         self, client: MlflowClient, exp_id: str, wanted: ModelVersion, progress: Progress
@@ -152,8 +122,6 @@ class ModelFetcher:
             )  # fmt: skip
             await asyncio.to_thread(write_metadata, staging, metadata)
             await asyncio.to_thread(self.store.install, staging, exp_id, wanted.version)
-        except OSError as err:
-            raise _volume_error(err, staging) from err
         finally:
             # synchronous on purpose: it has to run even when the fetch is cancelled
             shutil.rmtree(staging, ignore_errors=True)
@@ -183,22 +151,7 @@ class ModelFetcher:
         return replace(result, restarted=restarted)
 
 
-def _volume_error(err: OSError, staging: Path) -> DaemonError:
+def _volume_error(err: OSError, exp_dir: Path) -> DaemonError:
     if err.errno == errno.ENOSPC:
-        return InsufficientStorage(f"the models volume filled up while writing {staging.parent}")
-    return ModelsVolumeError(f"writing the models volume failed: {err}")
-
-
-def _details(result: FetchResult) -> dict[str, Any]:
-    metadata = result.metadata
-    return {
-        "model": metadata.model,
-        "version": metadata.version,
-        "run_id": metadata.run_id,
-        "bytes": metadata.bytes,
-        "files": len(metadata.files),
-        "skipped": result.skipped,
-        "switched": result.switched,
-        "pruned": result.pruned,
-        "restarted": result.restarted,
-    }
+        return InsufficientStorage(f"the models volume filled up while writing {exp_dir}")
+    return ModelsVolumeError(f"writing {exp_dir} on the models volume failed: {err}")

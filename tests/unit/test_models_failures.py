@@ -140,6 +140,18 @@ async def test_no_room_on_the_volume_is_507_before_downloading(
     assert answer["error"] == "insufficient_storage" and "bytes free" in answer["message"]
 
 
+async def test_an_unwritable_models_root_is_a_clear_500(
+    models_api: ModelsApi, fake_server: ThreadedServer, tmp_path: Path
+) -> None:
+    not_a_directory = tmp_path / "models"
+    not_a_directory.write_text("")
+    client = await models_api(not_a_directory, tracking_uri=fake_server.url)
+    response = await client.put(URL, json={"exp_id": "UC"})
+    answer = await response.json()
+    assert response.status == 500, answer
+    assert answer["error"] == "models_volume_error" and str(not_a_directory) in answer["message"]
+
+
 class _Collect:
     def __init__(self, events: list[Event]) -> None:
         self.events = events
