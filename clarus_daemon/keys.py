@@ -6,6 +6,8 @@ from miniopy_async.api import Minio
 
 from clarus_daemon.auth import TokenVerifier
 from clarus_daemon.config import Settings
+from clarus_daemon.drift.service import DriftService
+from clarus_daemon.drift.worker_pool import WorkerPool
 from clarus_daemon.events import Events
 from clarus_daemon.history.store import HistoryStore
 from clarus_daemon.metrics.registry import DaemonMetrics
@@ -22,3 +24,5 @@ TOKEN_VERIFIER = web.AppKey("token_verifier", TokenVerifier)
 HISTORY = web.AppKey("history", HistoryStore)
 SCHEDULER = web.AppKey("scheduler", DriftScheduler)
 METRICS = web.AppKey("metrics", DaemonMetrics)
+DRIFT = web.AppKey("drift", DriftService)
+DRIFT_WORKERS = web.AppKey("drift_workers", WorkerPool)

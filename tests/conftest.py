@@ -2,4 +2,7 @@ pytest_plugins = [
     "tests.infra.docker_engine",
     "tests.infra.ids_agent",
     "tests.infra.mlflow_server",
+    "tests.infra.s3",
+    "tests.infra.airflow",
+    "tests.infra.drift_app",
 ]

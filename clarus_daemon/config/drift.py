@@ -1,6 +1,8 @@
 """Drift monitors: which datasets are compared, and what happens on drift."""
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
 
 from clarus_daemon.config.base import Section
 from clarus_daemon.config.scheduling import ScheduleText
@@ -13,7 +15,9 @@ class MonitorSettings(Section):
     report_path: str = Field("reports", description="Prefix for drift reports; MINIO_REPORT_PATH.")
     experiment_id: str | None = Field(None, description="Data-space asset id; EXPERIMENT_ID.")
     dag_id: str | None = Field(None, description="Airflow DAG run on drift; ID_AIRFLOW_DAG.")
-    separator: str | None = Field(None, description="CSV separator; detected when unset.")
+    separator: str | None = Field(
+        None, min_length=1, max_length=1, description="CSV separator; detected when unset."
+    )
     drift_share: float = Field(
         0.5, gt=0, le=1, description="Share of drifted columns that makes dataset drift."
     )
@@ -22,6 +26,16 @@ class MonitorSettings(Section):
         default_factory=dict, description="Column -> Evidently stattest name."
     )
     column_thresholds: dict[str, float] = Field(default_factory=dict)
+    categorical_columns: list[str] = Field(
+        default_factory=list,
+        description="Columns compared as categories; every other numeric column is numerical "
+        "(the wine `quality` score is numerical unless listed here).",
+    )
+    archive_path: str | None = Field(
+        None,
+        description="Prefix the replaced reference is copied to first; "
+        "default: an `archive` folder next to the reference.",
+    )
     schedule: ScheduleText | None = Field(
         None, description="Cron expression or interval ('15m'); DRIFT_SCHEDULE. Unset: on demand."
     )
@@ -30,6 +44,10 @@ class MonitorSettings(Section):
     )
 
 
+# names end up in object keys and Airflow run ids
+MonitorName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
 class DriftSettings(Section):
     workers: int = Field(2, ge=1, le=32, description="Worker processes for drift detection.")
-    monitors: dict[str, MonitorSettings] = Field(default_factory=dict)
+    monitors: dict[MonitorName, MonitorSettings] = Field(default_factory=dict)

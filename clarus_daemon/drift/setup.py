@@ -1,0 +1,52 @@
+"""Building the drift service from the settings and the daemon's shared clients."""
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from aiohttp import ClientSession
+from miniopy_async.api import Minio
+
+from clarus_daemon.config import Settings
+from clarus_daemon.drift.pipeline import DriftPipeline
+from clarus_daemon.drift.service import DriftService
+from clarus_daemon.drift.steps import AfterDrift
+from clarus_daemon.drift.storage import DatasetStore
+from clarus_daemon.drift.worker_pool import WorkerPool, open_worker_pool
+from clarus_daemon.events import Events
+from clarus_daemon.integrations.airflow import AirflowClient
+from clarus_daemon.integrations.ids import IdsAgent
+
+
+def build_pipeline(
+    settings: Settings, session: ClientSession, minio: Minio, pool: WorkerPool
+) -> DriftPipeline:
+    store = DatasetStore(minio)
+    ids = IdsAgent(session, str(settings.ids.url)) if settings.ids.url else None
+    airflow = AirflowClient(session, settings.airflow) if settings.airflow.url else None
+    return DriftPipeline(store, pool, AfterDrift(store, ids, airflow))
+
+
+@asynccontextmanager
+async def open_drift_service(
+    settings: Settings,
+    session: ClientSession,
+    minio: Minio | None,
+    events: Events,
+    pool: WorkerPool | None = None,
+) -> AsyncIterator[DriftService]:
+    """The service, on `pool` or on a worker pool of its own when there is work for it.
+
+    Workers start on the first check, not here: a daemon that only deploys
+    inference containers never pays their memory.
+    """
+    drift = settings.drift
+    if minio is None or not drift.monitors:
+        yield DriftService(drift.monitors, None, events, concurrency=drift.workers)
+        return
+    async with AsyncExitStack() as stack:
+        if pool is None:
+            pool = await stack.enter_async_context(
+                open_worker_pool(drift.workers, settings.server.shutdown_timeout_s)
+            )
+        pipeline = build_pipeline(settings, session, minio, pool)
+        yield DriftService(drift.monitors, pipeline, events, concurrency=drift.workers)
