@@ -27,7 +27,13 @@ from tests.infra.ports import free_port, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 LOG_MODEL_SCRIPT = Path(__file__).with_name("mlflow_log_model.py")
-QUIET = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "1", "PYTHONWARNINGS": "ignore"}
+MLFLOW_ENV = {
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+    "DO_NOT_TRACK": "1",
+    "PYTHONWARNINGS": "ignore",
+    # the venv is installed without bytecode: the first run leaves it behind for the next
+    "PYTHONDONTWRITEBYTECODE": "",
+}
 
 TIMINGS: dict[str, float] = {}
 """Seconds per set-up step, for the terminal summary (CI budget)."""
@@ -77,7 +83,7 @@ class MlflowServer:
             "--serve-artifacts", "--host", "127.0.0.1", "--port", str(self.port),
             "--workers", "1",
         ]  # fmt: skip
-        self.process = processes.start(argv, self.root / "server.log", env=QUIET)
+        self.process = processes.start(argv, self.root / "server.log", env=MLFLOW_ENV)
         wait_until(lambda: _healthy(self.url) or self.process.poll() is not None, 90, "mlflow")
         if self.process.poll() is not None:
             raise RuntimeError(f"mlflow server exited:\n{self.log()[-3000:]}")
@@ -103,7 +109,7 @@ class MlflowServer:
             capture_output=True,
             text=True,
             check=False,
-            env={**os.environ, **QUIET},
+            env={**os.environ, **MLFLOW_ENV},
         )
         if result.returncode != 0:
             raise RuntimeError(f"logging models failed:\n{result.stderr[-3000:]}")
