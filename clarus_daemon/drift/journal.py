@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from clarus_daemon.drift.storage import DatasetStore
+from clarus_daemon.errors import DaemonError
 
 log = logging.getLogger("clarus_daemon.drift.journal")
 
@@ -59,3 +60,11 @@ class JournalStore:
 
     async def delete(self) -> None:
         await self._store.remove(self.bucket, self.key)
+
+    async def discard(self) -> None:
+        """Delete, tolerating failure: the next check drops a journal whose run is
+        complete, or whose data changed, on its own."""
+        try:
+            await self.delete()
+        except DaemonError as err:
+            log.warning("drift journal %s/%s not deleted: %s", self.bucket, self.key, err)

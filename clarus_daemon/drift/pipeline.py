@@ -13,20 +13,11 @@ import tempfile
 from pathlib import Path
 
 from clarus_daemon.config.drift import MonitorSettings
-from clarus_daemon.drift.errors import StepFailed
+from clarus_daemon.drift.bookkeeping import record_step, run_step
 from clarus_daemon.drift.journal import Journal, JournalStore
 from clarus_daemon.drift.naming import RUN_METADATA, RunNames, journal_key
 from clarus_daemon.drift.results import Detection, DetectOptions
-from clarus_daemon.drift.steps import (
-    ARCHIVE_REFERENCE,
-    DETECT,
-    READ_DATA,
-    SAVE_REPORT,
-    TRIGGER_DAG,
-    AfterDrift,
-    DriftRun,
-    Step,
-)
+from clarus_daemon.drift.steps import DETECT, READ_DATA, AfterDrift, DriftRun
 from clarus_daemon.drift.storage import DatasetStore, ObjectHead
 from clarus_daemon.drift.summary import DriftSummary, Verdict
 from clarus_daemon.drift.tasks import detect_files
@@ -45,6 +36,10 @@ def detect_options(monitor: MonitorSettings) -> DetectOptions:
         column_methods=dict(monitor.column_methods),
         column_thresholds=dict(monitor.column_thresholds),
     )
+
+
+def _replaced_by(reference: ObjectHead, journal: Journal) -> bool:
+    return reference.metadata.get(RUN_METADATA) == journal.run_id
 
 
 def _in_step(step: str, err: DaemonError) -> DaemonError:
@@ -66,17 +61,11 @@ class DriftPipeline:
             heads = await self._heads(monitor)
         except DaemonError as err:
             raise _in_step(READ_DATA, err) from None
-        if journal is not None and self._complete(journal):
-            await self._forget(journals)  # its deletion failed last time
-            journal = None
-        if journal is not None:
-            if heads[0].metadata.get(RUN_METADATA) == journal.run_id:
-                names = RunNames.for_run(name, monitor, journal.run_id)
-                await self._finish(DriftRun(name, monitor, names, journal, summary, None), journals)
-                return
-            if (heads[0].etag, heads[1].etag) != (journal.reference_etag, journal.new_data_etag):
-                log.info("drift journal of %s is stale (data changed); checking anew", name)
-                journal = None
+        journal = await self._resumable(name, journal, heads, journals)
+        if journal is not None and _replaced_by(heads[0], journal):
+            names = RunNames.for_run(name, monitor, journal.run_id)
+            await self._finish(DriftRun(name, monitor, names, journal, summary, None), journals)
+            return
         names = (
             RunNames.for_run(name, monitor, journal.run_id)
             if journal
@@ -87,11 +76,32 @@ class DriftPipeline:
         summary.verdict = Verdict.from_detection(detection)
         if not detection.drift:
             if journal is not None:
-                await journals.delete()
+                await journals.discard()
             return
-        if journal is None:
-            journal = self._new_journal(names, heads, summary)
+        journal = journal or self._new_journal(names, heads, summary)
         await self._finish(DriftRun(name, monitor, names, journal, summary, detection), journals)
+
+    async def _resumable(
+        self,
+        name: str,
+        journal: Journal | None,
+        heads: tuple[ObjectHead, ObjectHead],
+        journals: JournalStore,
+    ) -> Journal | None:
+        """The journal of a run to finish; None (and the journal gone) when there is none."""
+        if journal is None:
+            return None
+        if self._complete(journal):
+            log.info("drift run %s was complete; dropping its journal", journal.run_id)
+        elif _replaced_by(heads[0], journal) or (heads[0].etag, heads[1].etag) == (
+            journal.reference_etag,
+            journal.new_data_etag,
+        ):
+            return journal
+        else:
+            log.info("drift run %s left undone, but its data changed; checking anew", name)
+        await journals.discard()
+        return None
 
     async def _heads(self, monitor: MonitorSettings) -> tuple[ObjectHead, ObjectHead]:
         return (
@@ -143,65 +153,9 @@ class DriftPipeline:
             summary.verdict = Verdict.from_dict(journal.verdict)
         for step, action in self._after_drift.steps():
             if step not in journal.done:
-                await self._step(run, journals, step, action)
-            self._record(run, step)
-        await self._forget(journals)
+                await run_step(run, journals, step, action)
+            record_step(run, step)
+        await journals.discard()
 
     def _complete(self, journal: Journal) -> bool:
         return all(step in journal.done for step, _ in self._after_drift.steps())
-
-    async def _step(self, run: DriftRun, journals: JournalStore, step: str, action: Step) -> None:
-        try:
-            if not run.journal.done:  # first step: the journal must exist before any effect
-                await journals.save(run.journal)
-            skipped = await action(run)
-            if skipped:
-                run.journal.skipped[step] = skipped
-            run.journal.done.append(step)
-            await journals.save(run.journal)
-        except Exception as err:
-            raise self._failure(run, step, err) from err
-
-    @staticmethod
-    def _record(run: DriftRun, step: str) -> None:
-        """Mirror a finished step into the summary (also for steps an earlier run did)."""
-        summary, names, journal = run.summary, run.names, run.journal
-        if step in journal.skipped:
-            summary.skipped[step] = journal.skipped[step]
-            return
-        summary.done.append(step)
-        if step == SAVE_REPORT:
-            summary.reports = {"html": names.report_html, "json": names.report_json}
-        elif step == ARCHIVE_REFERENCE:
-            summary.archived_reference = names.archive
-        elif step == TRIGGER_DAG:
-            summary.dag_run_id = journal.dag_run_id
-
-    @staticmethod
-    def _failure(run: DriftRun, step: str, err: Exception) -> StepFailed:
-        done = [s for s in run.journal.done if s not in run.journal.skipped]
-        reason = err.message if isinstance(err, DaemonError) else f"{type(err).__name__}: {err}"
-        if not isinstance(err, DaemonError):
-            log.exception("drift step %s of %s failed", step, run.name)
-        return StepFailed(
-            f"Drift detected, but step {step!r} failed: {reason}. Done before it: "
-            f"{', '.join(done) or 'nothing'}. Run the check again to finish; "
-            "steps already done are not repeated.",
-            details={
-                "failed_step": step,
-                "done": done,
-                "run_id": run.names.run_id,
-                "cause": {
-                    "error": getattr(err, "code", "internal_error"),
-                    "message": reason,
-                    **(err.details if isinstance(err, DaemonError) else {}),
-                },
-            },
-        )
-
-    async def _forget(self, journals: JournalStore) -> None:
-        try:
-            await journals.delete()
-        except DaemonError as err:
-            # every step is done; the next check finds the journal complete and deletes it
-            log.warning("drift journal %s/%s not deleted: %s", journals.bucket, journals.key, err)

@@ -1,0 +1,62 @@
+"""`clarus-daemon drift run [MONITOR]`: what GET /api/detect_data_drift does, from a shell.
+
+Runs the check in this process with its own worker pool and prints the summary
+as JSON. Exit 0 whether or not the data drifted; 1 when the check failed (the
+error as JSON on stdout, its message on stderr).
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+
+from aiohttp import ClientSession, ClientTimeout
+
+from clarus_daemon.clients import open_minio
+from clarus_daemon.commands.common import add_config_options, settings_or_exit
+from clarus_daemon.config import Settings
+from clarus_daemon.drift.service import TRIGGER_MANUAL
+from clarus_daemon.drift.setup import open_drift_service
+from clarus_daemon.drift.summary import DriftSummary
+from clarus_daemon.errors import DaemonError
+from clarus_daemon.events import Events
+from clarus_daemon.observability import setup_logging
+
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser("drift", help="drift checks of the configured monitors")
+    actions = parser.add_subparsers(dest="drift_command", required=True)
+    check = actions.add_parser("run", help="check a monitor now and print the summary as JSON")
+    add_config_options(check)
+    check.add_argument("monitor", nargs="?", help="monitor name (default: 'default')")
+    check.set_defaults(run=run)
+
+
+async def _check(settings: Settings, requested: str | None) -> DriftSummary:
+    timeout = ClientTimeout(total=settings.server.client_timeout_s)
+    async with (
+        ClientSession(timeout=timeout) as session,
+        open_minio(settings) as minio,
+        open_drift_service(settings, session, minio, Events()) as service,
+    ):
+        # wait: a daemon's check of the same monitor is another process, not this lock
+        return await service.run(service.monitor_name(requested), trigger=TRIGGER_MANUAL, wait=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_or_exit(args)
+    setup_logging(settings.server.log_format, "WARNING")
+    try:
+        summary = asyncio.run(_check(settings, args.monitor))
+    except DaemonError as err:
+        print(json.dumps({"error": err.code, "message": err.message, "details": err.details}))
+        print(f"clarus-daemon: {err.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("clarus-daemon: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(json.dumps(summary.answer(), indent=2))
+    return 0
