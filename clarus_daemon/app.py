@@ -4,7 +4,16 @@ from aiohttp import web
 from aiohttp_apigami import validation_middleware
 
 from clarus_daemon import clients, keys
-from clarus_daemon.api import docs, drift, history, metrics, models, ping, status_page
+from clarus_daemon.api import (
+    docs,
+    drift,
+    history,
+    inference,
+    metrics,
+    models,
+    ping,
+    status_page,
+)
 from clarus_daemon.api.auth import auth_middleware
 from clarus_daemon.api.limits import body_deadline_middleware
 from clarus_daemon.api.metrics import metrics_middleware
@@ -31,7 +40,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.TOKEN_VERIFIER] = TokenVerifier(settings.auth)
     app.cleanup_ctx.extend([clients.http_session_ctx, clients.docker_ctx, clients.minio_ctx])
     # history first: its store opens before, and closes after, the services that feed it
-    for routes in (ping, history, metrics, models, drift, status_page):
+    for routes in (ping, history, metrics, models, inference, drift, status_page):
         routes.setup(app)
     docs.setup(app)
     return app

@@ -10,6 +10,8 @@ from clarus_daemon.drift.service import DriftService
 from clarus_daemon.drift.worker_pool import WorkerPool
 from clarus_daemon.events import Events
 from clarus_daemon.history.store import HistoryStore
+from clarus_daemon.inference.data_space import DataSpaceImages
+from clarus_daemon.inference.service import InferenceService
 from clarus_daemon.metrics.registry import DaemonMetrics
 from clarus_daemon.models.service import ModelFetcher
 from clarus_daemon.scheduler.service import DriftScheduler
@@ -26,3 +28,5 @@ SCHEDULER = web.AppKey("scheduler", DriftScheduler)
 METRICS = web.AppKey("metrics", DaemonMetrics)
 DRIFT = web.AppKey("drift", DriftService)
 DRIFT_WORKERS = web.AppKey("drift_workers", WorkerPool)
+INFERENCE = web.AppKey("inference", InferenceService)
+DATA_SPACE = web.AppKey("data_space", DataSpaceImages)

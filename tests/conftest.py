@@ -1,6 +1,8 @@
 pytest_plugins = [
     "tests.infra.docker_engine",
     "tests.infra.ids_agent",
+    "tests.infra.registry",
+    "tests.infra.images",
     "tests.infra.mlflow_server",
     "tests.infra.s3",
     "tests.infra.airflow",

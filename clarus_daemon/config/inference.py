@@ -49,3 +49,28 @@ class InferenceSettings(Section):
     max_concurrent_pulls: int = Field(2, ge=1, description="Image pulls running at once.")
     memory_limit_mb: int | None = Field(None, ge=4, description="Memory limit per container.")
     cpus: float | None = Field(None, gt=0, description="CPU limit per container.")
+    models_volume_bind: bool = Field(
+        True,
+        description="Create a missing models volume as a local bind of mlflow.models_root, so "
+        "containers see the files the model fetcher writes; false = an empty Docker volume.",
+    )
+    stop_timeout_s: int = Field(
+        10, ge=0, description="Time a container gets to stop before it is killed (s)."
+    )
+    pull_timeout_s: PositiveSeconds = Field(
+        1800.0, description="Longest an image pull may take, layers included (s)."
+    )
+    log_tail_lines: int = Field(
+        40, ge=0, description="Lines of a failed container's log returned in the error."
+    )
+    legacy_host_ports: dict[str, int] = Field(
+        default_factory=dict,
+        description="exp_id -> host port for the old {exp_id, docker_img} body; "
+        "otherwise the image's exposed port is published on the same host port.",
+    )
+    data_space_cache_ttl_s: float = Field(
+        0.0, ge=0, description="Reuse image metadata from the data space per exp_id (s); 0 = off."
+    )
+    recovery_retry_s: PositiveSeconds = Field(
+        10.0, description="Retry interval of the start-up recovery while the engine is down (s)."
+    )

@@ -1,0 +1,48 @@
+"""The Engine API body of an inference container: what runs, and the limits it runs in.
+
+Nothing in a request reaches Privileged, capabilities, devices or binds; the only
+mount is the models volume, read-only.
+"""
+
+from typing import Any
+
+from clarus_daemon.inference.spec import ServiceSpec
+
+MB = 1024 * 1024
+NANO = 1_000_000_000
+
+
+def _resources(spec: ServiceSpec) -> dict[str, Any]:
+    limits: dict[str, Any] = {}
+    if spec.settings.memory_limit_mb is not None:
+        limits["Memory"] = spec.settings.memory_limit_mb * MB
+    if spec.settings.cpus is not None:
+        limits["NanoCpus"] = int(spec.settings.cpus * NANO)
+    return limits
+
+
+def container_config(spec: ServiceSpec, extra_labels: dict[str, str]) -> dict[str, Any]:
+    settings = spec.settings
+    port_key = f"{spec.container_port}/tcp"
+    return {
+        "Image": spec.image.id,
+        "Env": [f"{name}={value}" for name, value in spec.request.env.items()],
+        "ExposedPorts": {port_key: {}},
+        "Labels": {**spec.labels(), **extra_labels},
+        "StopTimeout": settings.stop_timeout_s,
+        "HostConfig": {
+            "PortBindings": {port_key: [{"HostIp": spec.host_ip, "HostPort": str(spec.host_port)}]},
+            "RestartPolicy": {"Name": "unless-stopped"},
+            "NetworkMode": settings.network,
+            "Mounts": [
+                {
+                    "Type": "volume",
+                    "Source": settings.models_volume,
+                    "Target": settings.models_mount,
+                    "ReadOnly": True,
+                }
+            ],
+            "Privileged": False,
+            **_resources(spec),
+        },
+    }

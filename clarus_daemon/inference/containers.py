@@ -1,0 +1,95 @@
+"""Containers as the engine lists them, and the few questions the service asks of them."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from clarus_daemon.inference import labels
+
+
+@dataclass(frozen=True)
+class ContainerSummary:
+    id: str
+    name: str
+    state: str
+    """created, running, restarting, exited, paused, dead"""
+    status: str
+    """The engine's words: "Up 5 minutes (healthy)"."""
+    created: datetime
+    labels: Mapping[str, str] = field(default_factory=dict)
+    published_ports: frozenset[int] = frozenset()
+    """Host ports it holds now (only a running container holds any)."""
+
+    @classmethod
+    def from_listing(cls, item: Mapping[str, Any]) -> "ContainerSummary":
+        names = item.get("Names") or ["/?"]
+        ports = item.get("Ports") or []
+        return cls(
+            id=item["Id"],
+            name=names[0].lstrip("/"),
+            state=item.get("State", ""),
+            status=item.get("Status", ""),
+            created=datetime.fromtimestamp(item.get("Created", 0), UTC),
+            labels=item.get("Labels") or {},
+            published_ports=frozenset(p["PublicPort"] for p in ports if p.get("PublicPort")),
+        )
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    @property
+    def managed(self) -> bool:
+        return labels.is_managed(self.labels)
+
+    @property
+    def inference_id(self) -> str | None:
+        return self.labels.get(labels.INFERENCE_ID) if self.managed else None
+
+    @property
+    def is_candidate(self) -> bool:
+        """Created for a deploy that has not finished: it still has its temporary name."""
+        return self.managed and self.labels.get(labels.CANDIDATE_NAME) == self.name
+
+    @property
+    def is_service(self) -> bool:
+        return self.managed and self.name == self.inference_id
+
+    @property
+    def host_port(self) -> int | None:
+        return labels.int_label(self.labels, labels.HOST_PORT)
+
+    def holds_port(self, port: int) -> bool:
+        """Publishes it now, or, managed, would publish it again when restarted."""
+        return port in self.published_ports or (self.managed and self.host_port == port)
+
+
+@dataclass(frozen=True)
+class ServiceContainers:
+    """Every container labelled with one inference id, and whoever holds its name."""
+
+    inference_id: str
+    own: list[ContainerSummary]
+    """Managed with this id: the service, candidates of unfinished deploys, odd-named ones."""
+    name_holder: ContainerSummary | None
+    """A container with the id as its name that is not this id's service: never touched."""
+
+    @classmethod
+    def of(cls, inference_id: str, containers: list[ContainerSummary]) -> "ServiceContainers":
+        own = [c for c in containers if c.inference_id == inference_id]
+        named = next((c for c in containers if c.name == inference_id), None)
+        holder = named if named is not None and not named.is_service else None
+        return cls(inference_id, own, holder)
+
+    @property
+    def service(self) -> ContainerSummary | None:
+        return next((c for c in self.own if c.is_service), None)
+
+    @property
+    def candidates(self) -> list[ContainerSummary]:
+        return [c for c in self.own if c.is_candidate]
+
+    @property
+    def ids(self) -> set[str]:
+        return {c.id for c in self.own}

@@ -1,0 +1,47 @@
+"""The labels that make a container the daemon's, and the only state it keeps about them.
+
+Docker labels cannot change after creation, so a replacement in progress is recognised
+by its name: a candidate still carries the temporary name recorded in CANDIDATE_NAME;
+once renamed to its inference id it is the service itself.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+MANAGED = "clarus.managed"
+INFERENCE_ID = "clarus.inference_id"
+IMAGE = "clarus.image"
+IMAGE_ID = "clarus.image_id"
+IMAGE_DIGEST = "clarus.image_digest"
+HOST_IP = "clarus.host_ip"
+HOST_PORT = "clarus.host_port"
+CONTAINER_PORT = "clarus.container_port"
+SPEC_HASH = "clarus.spec_hash"
+REQUEST = "clarus.request"
+"""JSON of the request the container came from (environment values left out)."""
+SOURCE = "clarus.source"
+"""registry (the image named in the request) or data_space (the image the data space named)."""
+EXP_ID = "clarus.exp_id"
+PROVIDER = "clarus.data_space.provider"
+DEPLOYED_AT = "clarus.deployed_at"
+CANDIDATE_NAME = "clarus.candidate_name"
+REPLACES = "clarus.replaces"
+"""Id of the container a candidate is meant to replace."""
+REPLACES_RUNNING = "clarus.replaces_running"
+"""Whether that container ran when the replacement began: only then is it started again."""
+
+
+def managed_filters(inference_id: str | None = None) -> dict[str, Any]:
+    wanted = [f"{MANAGED}=true"]
+    if inference_id is not None:
+        wanted.append(f"{INFERENCE_ID}={inference_id}")
+    return {"label": wanted}
+
+
+def is_managed(labels: Mapping[str, str] | None) -> bool:
+    return labels is not None and labels.get(MANAGED) == "true"
+
+
+def int_label(labels: Mapping[str, str], key: str) -> int | None:
+    value = labels.get(key, "")
+    return int(value) if value.isdigit() else None

@@ -1,0 +1,77 @@
+"""What the operator allows a deploy to do, checked before anything changes."""
+
+import asyncio
+import re
+from collections.abc import Mapping
+
+from clarus_daemon.config.inference import InferenceSettings
+from clarus_daemon.errors import InvalidRequest
+from clarus_daemon.inference.containers import ContainerSummary, ServiceContainers
+from clarus_daemon.inference.errors import ImageNotAllowed, PortInUse, PortNotAllowed
+from clarus_daemon.inference.ports import port_holder
+from clarus_daemon.inference.spec import DeployRequest, ServiceSpec
+
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def check_env(env: Mapping[str, str], settings: InferenceSettings) -> None:
+    bad = [name for name in env if not ENV_NAME.match(name)]
+    if bad:
+        raise InvalidRequest(
+            f"env: invalid variable names {bad}: letters, digits and '_', not starting "
+            "with a digit",
+            details={"fields": {"env": {name: ["Invalid variable name."] for name in bad}}},
+        )
+    limit = settings.max_env_value_bytes
+    big = [name for name, value in env.items() if len(value.encode()) > limit]
+    if big:
+        raise InvalidRequest(
+            f"env: values of {big} exceed {limit} bytes",
+            details={"fields": {"env": {name: [f"Longer than {limit} bytes."] for name in big}}},
+        )
+
+
+def check_host_port(port: int, settings: InferenceSettings) -> None:
+    low, high = settings.host_port_range
+    if not low <= port <= high:
+        raise PortNotAllowed(
+            f"Host port {port} is outside the allowed range {low}-{high} "
+            "(inference.host_port_range)"
+        )
+
+
+def check_request(request: DeployRequest, settings: InferenceSettings) -> None:
+    if not request.image.allowed_by(settings.allowed_images):
+        raise ImageNotAllowed(
+            f"Image {request.image.raw} is not allowed here (inference.allowed_images)",
+            details={"image": request.image.raw},
+        )
+    check_env(request.env, settings)
+    if request.host_port is not None:
+        check_host_port(request.host_port, settings)
+
+
+def _describe(container: ContainerSummary) -> str:
+    owner = f"inference service {container.inference_id}" if container.managed else "container"
+    return f"{owner} {container.name!r} ({container.id[:12]})"
+
+
+async def check_port_free(
+    spec: ServiceSpec, containers: list[ContainerSummary], group: ServiceContainers
+) -> None:
+    """409 naming whoever holds the host port: another container, else a process."""
+    port = spec.host_port
+    holders = [c for c in containers if c.id not in group.ids and c.holds_port(port)]
+    if holders:
+        raise PortInUse(
+            f"Host port {port} is held by {_describe(holders[0])}",
+            details={"host_port": port, "holder": holders[0].name, "container": holders[0].id},
+        )
+    if any(c.running and c.holds_port(port) for c in group.own):
+        return  # the service's current container: it makes way during the rollout
+    holder = await asyncio.to_thread(port_holder, spec.host_ip, port)
+    if holder:
+        raise PortInUse(
+            f"Host port {port} on {spec.host_ip} is in use by {holder}",
+            details={"host_port": port, "holder": holder},
+        )

@@ -1,0 +1,155 @@
+"""Starting a service's new container and switching to it only once it is ready.
+
+The new container is created under a temporary name that its labels record, so a
+deploy interrupted at any step leaves state that recovery can read. The old
+container is stopped before the new one starts only when both publish the same
+host port; it is removed, and the new one renamed, only after readiness. On
+failure the new container is removed and the old one started again.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiodocker
+
+from clarus_daemon.config.inference import InferenceSettings
+from clarus_daemon.errors import DaemonError
+from clarus_daemon.inference import labels
+from clarus_daemon.inference.container_spec import container_config
+from clarus_daemon.inference.containers import ContainerSummary
+from clarus_daemon.inference.engine import ContainerEngine
+from clarus_daemon.inference.engine_errors import engine_error
+from clarus_daemon.inference.errors import ContainerNotReady, PortInUse
+from clarus_daemon.inference.readiness import NotReady, ProbeTarget, Readiness, probe_host
+from clarus_daemon.inference.spec import ServiceSpec
+
+log = logging.getLogger("clarus_daemon.inference")
+
+PORT_TAKEN_HINTS = ("port is already allocated", "address already in use")
+
+
+def candidate_name(inference_id: str) -> str:
+    return f"{inference_id}.next-{secrets.token_hex(3)}"
+
+
+@dataclass(frozen=True)
+class Rollback:
+    """What a failed rollout left behind, for the answer and the rollback event."""
+
+    reason: str
+    logs: list[str]
+    previous: ContainerSummary | None
+    restored: bool
+    """The previous container runs (again); False also when there was none."""
+    error: str | None = None
+    """Why restoring the previous container failed, if it did."""
+
+    def details(self) -> dict[str, Any]:
+        previous = self.previous
+        return {
+            "reason": self.reason,
+            "logs": self.logs,
+            "rolled_back": previous is not None,
+            "previous_container": previous.id if previous else None,
+            "previous_image": previous.labels.get(labels.IMAGE) if previous else None,
+            "previous_running": self.restored,
+            "rollback_error": self.error,
+        }
+
+    def outcome(self) -> str:
+        if self.previous is None:
+            return "the new container was removed"
+        if self.error:
+            return (
+                f"the new container was removed, but the previous one did not start: {self.error}"
+            )
+        if self.restored:
+            return "rolled back: the new container was removed and the previous one is running"
+        return "the new container was removed; the previous one stays stopped, as it was"
+
+
+class RolloutFailed(Exception):
+    """The answer to give (the cause, what was undone) and the rollback for the event."""
+
+    def __init__(self, cause: DaemonError, rollback: Rollback) -> None:
+        cause.message = f"{cause.message}; {rollback.outcome()}"
+        cause.details.update(rollback.details())
+        super().__init__(cause.message)
+        self.error = cause
+        self.rollback = rollback
+
+
+@dataclass
+class Rollout:
+    engine: ContainerEngine
+    readiness: Readiness
+    settings: InferenceSettings
+    spec: ServiceSpec
+    current: ContainerSummary | None
+    candidate_id: str = field(default="", init=False)
+
+    @property
+    def stops_first(self) -> bool:
+        current = self.current
+        return current is not None and current.running and current.holds_port(self.spec.host_port)
+
+    def _labels(self, name: str) -> dict[str, str]:
+        extra = {labels.CANDIDATE_NAME: name}
+        if self.current is not None:
+            extra[labels.REPLACES] = self.current.id
+            extra[labels.REPLACES_RUNNING] = str(self.current.running).lower()
+        return extra
+
+    async def run(self) -> str:
+        """The new container's id, once it is ready and named after the service."""
+        name = candidate_name(self.spec.inference_id)
+        config = container_config(self.spec, self._labels(name))
+        self.candidate_id = await self.engine.create(config, name)
+        log.info("created %s for %s", name, self.spec.image.ref.raw)
+        try:
+            await self._start()
+        except (NotReady, aiodocker.DockerError) as err:
+            raise RolloutFailed(self._error_for(err), await self._roll_back(err)) from err
+        await self._commit()
+        return self.candidate_id
+
+    async def _start(self) -> None:
+        current = self.current
+        if current is not None and self.stops_first:
+            log.info("stopping %s: its successor needs its host port", current.name)
+            await self.engine.stop(current.id)
+        await self.engine.start(self.candidate_id)
+        spec = self.spec
+        target = ProbeTarget(probe_host(spec.host_ip), spec.host_port, self.settings.health_path)
+        await self.readiness.wait(self.candidate_id, target, self.settings.readiness_timeout_s)
+
+    async def _commit(self) -> None:
+        if self.current is not None:
+            await self.engine.remove(self.current.id)
+        await self.engine.rename(self.candidate_id, self.spec.inference_id)
+
+    async def _roll_back(self, err: Exception) -> Rollback:
+        reason = str(err) if isinstance(err, NotReady) else getattr(err, "message", str(err))
+        logs = await self.engine.log_tail(self.candidate_id, self.settings.log_tail_lines)
+        await self.engine.remove(self.candidate_id)
+        current = self.current
+        if current is None or not current.running:
+            return Rollback(reason, logs, current, restored=False)
+        try:
+            await self.engine.start(current.id)
+        except aiodocker.DockerError as start_err:
+            log.error("could not start %s again: %s", current.name, start_err.message)
+            return Rollback(reason, logs, current, restored=False, error=start_err.message)
+        log.warning("rolled back %s to its previous container", self.spec.inference_id)
+        return Rollback(reason, logs, current, restored=True)
+
+    def _error_for(self, err: Exception) -> DaemonError:
+        spec = self.spec
+        if isinstance(err, NotReady):
+            return ContainerNotReady(f"{spec.inference_id} did not become ready: {err}")
+        assert isinstance(err, aiodocker.DockerError)
+        if any(hint in err.message.lower() for hint in PORT_TAKEN_HINTS):
+            return PortInUse(f"Host port {spec.host_port} is already in use: {err.message}")
+        return engine_error(err, f"starting {spec.inference_id}")
