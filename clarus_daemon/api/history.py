@@ -1,7 +1,8 @@
-"""What the daemon did: events, drift runs and monitors; the scheduler behind them."""
+"""What the daemon did: events, drift runs and their reports, monitors; the scheduler."""
 
 import asyncio
 import logging
+import posixpath
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -9,6 +10,7 @@ from aiohttp import web
 from aiohttp_apigami import docs, querystring_schema, response_schema
 
 from clarus_daemon import keys
+from clarus_daemon.api.drift_schemas import DriftAnswerSchema
 from clarus_daemon.api.history_schemas import (
     DriftRunPageSchema,
     DriftRunSchema,
@@ -17,16 +19,16 @@ from clarus_daemon.api.history_schemas import (
     EventsQuerySchema,
     MonitorListSchema,
     RunNowQuerySchema,
-    RunNowSchema,
 )
 from clarus_daemon.api.schemas import ErrorSchema
+from clarus_daemon.drift.storage import DatasetStore
 from clarus_daemon.errors import InvalidRequest, NotFound, UpstreamUnavailable
-from clarus_daemon.history.codec import from_json, to_json
+from clarus_daemon.history.records import DriftRunRecord
 from clarus_daemon.history.sink import HistorySink, prune_periodically
 from clarus_daemon.history.store import MEMORY, HistoryStore, HistoryUnavailable
 from clarus_daemon.history.views import drift_run_view, event_view
 from clarus_daemon.scheduler.overview import backoff_report, monitor_overviews
-from clarus_daemon.scheduler.runner import TRIGGER_MANUAL, DriftRunner
+from clarus_daemon.scheduler.runner import TRIGGER_MANUAL
 from clarus_daemon.scheduler.service import DriftScheduler
 
 log = logging.getLogger("clarus_daemon.history")
@@ -34,6 +36,10 @@ log = logging.getLogger("clarus_daemon.history")
 QUERY = "query"
 # enough failures in a row to reach any sensible backoff cap
 RECOVERED_OUTCOMES = 20
+REPORT_TYPES = {".html": "text/html", ".json": "application/json"}
+# Reports are Evidently's pages with their own scripts: let them run, but in an
+# opaque origin that cannot reach the API on the daemon's.
+REPORT_CSP = "sandbox allow-scripts allow-popups"
 _BAD_QUERY = {400: {"description": "A query parameter is invalid", "schema": ErrorSchema}}
 
 
@@ -57,28 +63,62 @@ async def list_drift_runs(request: web.Request) -> web.Response:
     )
 
 
-def _run_id(request: web.Request) -> int:
-    text = request.match_info["run_id"]
+async def _drift_run(request: web.Request) -> DriftRunRecord:
+    text = request.match_info["id"]
     if not text.isdigit():
-        raise InvalidRequest(f"run_id: {text!r} is not a run number", details={"field": "run_id"})
-    return int(text)
+        raise InvalidRequest(f"id: {text!r} is not a drift run number", details={"field": "id"})
+    record = await request.app[keys.HISTORY].drift_run(int(text))
+    if record is None:
+        raise NotFound(f"No drift run {text} in the history", details={"id": int(text)})
+    return record
+
+
+_RUN_ERRORS = {
+    400: {"description": "id is not a number", "schema": ErrorSchema},
+    404: {"description": "No such run (or pruned)", "schema": ErrorSchema},
+}
 
 
 @docs(
     tags=["drift"],
     summary="One drift run: per-column results and where its reports are",
-    responses={
-        400: {"description": "run_id is not a number", "schema": ErrorSchema},
-        404: {"description": "No such run (or pruned)", "schema": ErrorSchema},
-    },
+    responses=_RUN_ERRORS,
 )
 @response_schema(DriftRunSchema(), 200)
 async def get_drift_run(request: web.Request) -> web.Response:
-    run_id = _run_id(request)
-    record = await request.app[keys.HISTORY].drift_run(run_id)
-    if record is None:
-        raise NotFound(f"No drift run {run_id} in the history", details={"run_id": run_id})
-    return web.json_response(drift_run_view(record))
+    return web.json_response(drift_run_view(await _drift_run(request)))
+
+
+def _bucket_and_key(location: str) -> tuple[str, str]:
+    bucket, _, key = location.removeprefix("s3://").partition("/")
+    return bucket, key
+
+
+@docs(
+    tags=["drift"],
+    summary="A drift run's report (html) or summary (json), read from MinIO",
+    responses={
+        **_RUN_ERRORS,
+        404: {"description": "No such run or report, or gone from MinIO", "schema": ErrorSchema},
+        503: {"description": "MinIO unreachable or not configured", "schema": ErrorSchema},
+    },
+)
+async def get_drift_report(request: web.Request) -> web.Response:
+    record, kind = await _drift_run(request), request.match_info["kind"]
+    location = record.reports.get(kind)
+    if location is None:
+        raise NotFound(
+            f"Drift run {record.id} has no {kind!r} report",
+            details={"id": record.id, "reports": sorted(record.reports)},
+        )
+    minio = request.app.get(keys.MINIO)
+    if minio is None:
+        raise UpstreamUnavailable("minio", "MinIO is not configured: set minio.endpoint")
+    bucket, key = _bucket_and_key(location)
+    body = await DatasetStore(minio).read(bucket, key)
+    content_type = REPORT_TYPES.get(posixpath.splitext(key)[1], "application/octet-stream")
+    headers = {"Content-Security-Policy": REPORT_CSP, "X-Content-Type-Options": "nosniff"}
+    return web.Response(body=body, content_type=content_type, headers=headers)
 
 
 @docs(tags=["drift"], summary="Drift monitors: configuration, last run, next scheduled run")
@@ -86,37 +126,31 @@ async def get_drift_run(request: web.Request) -> web.Response:
 async def list_monitors(request: web.Request) -> web.Response:
     app = request.app
     latest = await app[keys.HISTORY].latest_drift_runs()
-    monitors = app[keys.SETTINGS].drift.monitors
-    return web.json_response({"monitors": monitor_overviews(monitors, app[keys.SCHEDULER], latest)})
-
-
-def drift_runner(app: web.Application) -> DriftRunner | None:
-    return None
+    overviews = monitor_overviews(
+        app[keys.SETTINGS].drift.monitors, app[keys.SCHEDULER], latest, app[keys.DRIFT].busy
+    )
+    return web.json_response({"monitors": overviews})
 
 
 @docs(
     tags=["drift"],
     summary="Run a monitor's drift check now (trigger: manual)",
+    description="Answers like GET /api/detect_data_drift?monitor=<name>.",
     responses={
-        404: {"description": "No such monitor", "schema": ErrorSchema},
-        409: {"description": "The monitor is being checked already", "schema": ErrorSchema},
-        502: {"description": "A dependency answered with an error", "schema": ErrorSchema},
-        503: {"description": "A dependency is unreachable", "schema": ErrorSchema},
+        404: {"description": "No such monitor, bucket or object", "schema": ErrorSchema},
+        409: {"description": "The monitor is being checked (see wait)", "schema": ErrorSchema},
+        422: {"description": "Unreadable CSV, different columns", "schema": ErrorSchema},
+        502: {"description": "A step after the drift decision failed", "schema": ErrorSchema},
+        503: {"description": "MinIO unreachable or not configured", "schema": ErrorSchema},
     },
 )
 @querystring_schema(RunNowQuerySchema(), put_into=QUERY)
-@response_schema(RunNowSchema(), 200)
+@response_schema(DriftAnswerSchema(), 200)
 async def run_monitor_now(request: web.Request) -> web.Response:
-    name = request.match_info["name"]
-    if name not in request.app[keys.SETTINGS].drift.monitors:
-        raise NotFound(f"No drift monitor named {name!r}", details={"monitor": name})
-    runner = drift_runner(request.app)
-    if runner is None:
-        raise UpstreamUnavailable("drift", "The drift pipeline is not available.")
-    result = await runner.run(name, trigger=TRIGGER_MANUAL, wait=request[QUERY]["wait"])
-    return web.json_response(
-        {"monitor": name, "trigger": TRIGGER_MANUAL, "result": from_json(to_json(result))}
-    )
+    drift = request.app[keys.DRIFT]
+    name = drift.monitor_name(request.match_info["name"])
+    summary = await drift.run(name, trigger=TRIGGER_MANUAL, wait=request[QUERY]["wait"])
+    return web.json_response(summary.answer())
 
 
 def history_health(app: web.Application) -> tuple[dict[str, Any], list[str]]:
@@ -162,15 +196,13 @@ async def _history_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _start_scheduler(app: web.Application) -> None:
-    # on_startup runs after every cleanup context, so the drift pipeline exists by now.
+    # on_startup runs after every cleanup context, so the drift service exists by now.
     scheduler, store = app[keys.SCHEDULER], app[keys.HISTORY]
     for monitor in scheduler.states:
         # a failing monitor stays paused across a restart
         for outcome, ended_at in await store.recent_outcomes(monitor, RECOVERED_OUTCOMES):
             scheduler.remember(monitor, outcome, ended_at)
-    runner = drift_runner(app)
-    if runner is not None:
-        scheduler.start(runner)
+    scheduler.start(app[keys.DRIFT])
 
 
 async def _stop_scheduler(app: web.Application) -> None:
@@ -187,6 +219,7 @@ def setup(app: web.Application) -> None:
     app.on_shutdown.append(_stop_scheduler)
     app.router.add_get("/api/events", list_events, allow_head=False)
     app.router.add_get("/api/drift/runs", list_drift_runs, allow_head=False)
-    app.router.add_get("/api/drift/runs/{run_id}", get_drift_run, allow_head=False)
+    app.router.add_get("/api/drift/runs/{id}", get_drift_run, allow_head=False)
+    app.router.add_get("/api/drift/runs/{id}/reports/{kind}", get_drift_report, allow_head=False)
     app.router.add_get("/api/drift/monitors", list_monitors, allow_head=False)
     app.router.add_post("/api/drift/monitors/{name}/run", run_monitor_now)

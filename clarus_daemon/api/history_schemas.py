@@ -79,6 +79,9 @@ class DriftRunSchema(Schema):
     event_id = fields.Integer(required=True)
     monitor = fields.String(required=True)
     trigger = fields.String(required=True, metadata={"enum": ["manual", "scheduled"]})
+    run_id = fields.String(
+        allow_none=True, metadata={"description": "The pipeline's name of the run."}
+    )
     started_at = fields.String(allow_none=True)
     ended_at = fields.String(required=True)
     duration_s = fields.Float(allow_none=True)
@@ -120,6 +123,7 @@ class MonitorSchema(Schema):
     name = fields.String(required=True)
     config = fields.Dict(required=True)
     schedule = fields.String(allow_none=True)
+    running = fields.Boolean(required=True, metadata={"description": "Being checked now."})
     next_run_at = fields.String(allow_none=True)
     last_run = fields.Nested(DriftRunSchema, allow_none=True)
     scheduler = fields.Nested(ScheduleStateSchema, required=True)
@@ -127,9 +131,3 @@ class MonitorSchema(Schema):
 
 class MonitorListSchema(Schema):
     monitors = fields.List(fields.Nested(MonitorSchema), required=True)
-
-
-class RunNowSchema(Schema):
-    monitor = fields.String(required=True)
-    trigger = fields.String(required=True)
-    result = fields.Raw(metadata={"description": "The drift pipeline's summary of the run."})

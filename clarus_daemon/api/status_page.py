@@ -96,7 +96,9 @@ def _report_links(run: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
 
 async def _monitors(app: web.Application) -> list[dict[str, Any]]:
     store, monitors = app[keys.HISTORY], app[keys.SETTINGS].drift.monitors
-    overviews = monitor_overviews(monitors, app[keys.SCHEDULER], await store.latest_drift_runs())
+    overviews = monitor_overviews(
+        monitors, app[keys.SCHEDULER], await store.latest_drift_runs(), app[keys.DRIFT].busy
+    )
     for overview in overviews:
         series = await store.drift_share_series(overview["name"], PLOT_POINTS)
         overview["plot"] = share_plot(series, monitors[overview["name"]].drift_share)

@@ -14,6 +14,7 @@ TRIGGERS = ("manual", "scheduled")
 @dataclass(frozen=True)
 class DriftFields:
     trigger: str
+    run_id: str | None
     drift_share: float | None
     dataset_drift: bool | None
     columns: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -76,6 +77,7 @@ def drift_fields(details: Mapping[str, Any], outcome: str) -> DriftFields:
     trigger = details.get("trigger")
     return DriftFields(
         trigger=trigger if trigger in TRIGGERS else "manual",
+        run_id=_text(details.get("run_id")),
         drift_share=_number(details.get("share", details.get("drift_share"))),
         dataset_drift=_dataset_drift(details, outcome),
         columns=_columns(details.get("columns")),

@@ -44,6 +44,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX drift_runs_by_monitor ON drift_runs (monitor, id)",
         "CREATE INDEX drift_runs_by_end ON drift_runs (ended_at)",
     ),
+    # the pipeline's own name of a run: its reports, journal and DAG run derive from it
+    ("ALTER TABLE drift_runs ADD COLUMN run_id TEXT",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

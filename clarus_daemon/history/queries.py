@@ -20,7 +20,7 @@ Row = TypeVar("Row")
 MAX_PAGE = 500
 _EVENT_COLUMNS = "id, kind, subject, outcome, started_at, ended_at, details"
 _RUN_COLUMNS = (
-    "id, event_id, monitor, trigger, started_at, ended_at, outcome, drift_share, "
+    "id, event_id, monitor, trigger, run_id, started_at, ended_at, outcome, drift_share, "
     "dataset_drift, columns, reports, dag_run_id, failed_step, error"
 )
 
@@ -56,6 +56,7 @@ def _drift_run(row: aiosqlite.Row) -> DriftRunRecord:
         event_id=row["event_id"],
         monitor=row["monitor"],
         trigger=row["trigger"],
+        run_id=row["run_id"],
         started_at=from_db_time(row["started_at"]),
         ended_at=ended_at,
         outcome=row["outcome"],
@@ -125,8 +126,8 @@ class HistoryQueries:
             f"SELECT {_RUN_COLUMNS} FROM drift_runs", filters, limit, cursor, _drift_run
         )
 
-    async def drift_run(self, run_id: int) -> DriftRunRecord | None:
-        rows = await self._rows(f"SELECT {_RUN_COLUMNS} FROM drift_runs WHERE id = ?", [run_id])
+    async def drift_run(self, number: int) -> DriftRunRecord | None:
+        rows = await self._rows(f"SELECT {_RUN_COLUMNS} FROM drift_runs WHERE id = ?", [number])
         return _drift_run(rows[0]) if rows else None
 
     async def latest_drift_runs(self) -> dict[str, DriftRunRecord]:

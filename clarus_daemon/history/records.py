@@ -26,6 +26,8 @@ class DriftRunRecord:
     monitor: str
     trigger: str
     """manual or scheduled"""
+    run_id: str | None
+    """The pipeline's name of the run (reports, DAG run id derive from it)."""
     started_at: datetime | None
     ended_at: datetime
     outcome: str

@@ -25,6 +25,23 @@ _PRAGMAS = (
     "PRAGMA busy_timeout = 5000",
 )
 
+_RUN_INSERT = (
+    "event_id",
+    "monitor",
+    "trigger",
+    "run_id",
+    "started_at",
+    "ended_at",
+    "outcome",
+    "drift_share",
+    "dataset_drift",
+    "columns",
+    "reports",
+    "dag_run_id",
+    "failed_step",
+    "error",
+)
+
 
 class HistoryUnavailable(Exception):
     """The history file cannot be opened or is not one this daemon can use."""
@@ -96,13 +113,13 @@ class HistoryStore(HistoryQueries):
     async def _insert_drift_run(self, event_id: int, event: Event) -> None:
         fields = drift_fields(event.details, event.outcome)
         await self._db.execute(
-            "INSERT INTO drift_runs (event_id, monitor, trigger, started_at, ended_at, outcome, "
-            "drift_share, dataset_drift, columns, reports, dag_run_id, failed_step, error) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO drift_runs ({', '.join(_RUN_INSERT)}) "
+            f"VALUES ({', '.join('?' * len(_RUN_INSERT))})",
             (
                 event_id,
                 event.subject,
                 fields.trigger,
+                fields.run_id,
                 event.started_at and to_db_time(event.started_at),
                 to_db_time(event.ended_at),
                 event.outcome,

@@ -28,6 +28,7 @@ def drift_run_view(record: DriftRunRecord, *, with_columns: bool = True) -> dict
         "event_id": record.event_id,
         "monitor": record.monitor,
         "trigger": record.trigger,
+        "run_id": record.run_id,
         "started_at": iso(record.started_at),
         "ended_at": iso(record.ended_at),
         "duration_s": record.duration_s,

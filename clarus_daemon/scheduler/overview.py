@@ -1,6 +1,6 @@
 """Each monitor at a glance: its configuration, last run, next run and backoff."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from clarus_daemon.config.drift import MonitorSettings
@@ -28,6 +28,7 @@ def monitor_overviews(
     monitors: Mapping[str, MonitorSettings],
     scheduler: DriftScheduler,
     latest: Mapping[str, DriftRunRecord],
+    running: Callable[[str], bool],
 ) -> list[dict[str, Any]]:
     overviews = []
     for name, monitor in sorted(monitors.items()):
@@ -37,6 +38,7 @@ def monitor_overviews(
                 "name": name,
                 "config": monitor.model_dump(mode="json"),
                 "schedule": monitor.schedule,
+                "running": running(name),
                 "next_run_at": iso(scheduler.next_run_at(name)),
                 "last_run": None if last is None else drift_run_view(last, with_columns=False),
                 "scheduler": _schedule_view(scheduler.states[name], scheduler),

@@ -68,6 +68,9 @@ class DriftScheduler:
         if not self._policy.enabled or not scheduled:
             return
         self._runner = runner
+        # APScheduler narrates every run at INFO and every skip as a WARNING; this
+        # module logs one line per skip and each run ends in a drift_run event line.
+        logging.getLogger("apscheduler").setLevel(logging.ERROR)
         timezone = ZoneInfo(self._policy.timezone)
         scheduler = AsyncIOScheduler(
             timezone=timezone,

@@ -123,7 +123,7 @@ async def test_since_takes_iso_times_even_with_an_unencoded_plus(
         ("/api/events?knd=deploy", "knd"),
         ("/api/drift/runs?since=2026-13-01", "since"),
         ("/api/drift/runs?cursor=abc", "cursor"),
-        ("/api/drift/runs/latest", "run_id"),
+        ("/api/drift/runs/latest", "id"),
         ("/api/drift/monitors/wine/run?wait=perhaps", "wait"),
     ],
 )
@@ -135,7 +135,7 @@ async def test_bad_query_parameters_are_400_naming_the_parameter(
     assert response.status == 400
     body = await response.json()
     assert body["error"] == "invalid_request"
-    assert param in body["message"]
+    assert f"{param}:" in body["message"]
 
 
 async def test_unknown_run_and_monitor_are_404(client: TestClient[Any, Any]) -> None:

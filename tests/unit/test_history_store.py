@@ -8,7 +8,7 @@ import pytest
 
 from clarus_daemon.errors import InvalidRequest
 from clarus_daemon.events import Event
-from clarus_daemon.history.migrations import SCHEMA_VERSION
+from clarus_daemon.history.migrations import MIGRATIONS, SCHEMA_VERSION
 from clarus_daemon.history.store import HistoryStore, HistoryUnavailable
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -121,6 +121,35 @@ async def test_the_file_is_in_wal_mode_with_its_schema_version_recorded(
 ) -> None:
     with sqlite3.connect(tmp_path / "state" / "history.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        versions = [row[0] for row in db.execute("SELECT version FROM schema_migrations")]
+    assert versions == list(range(1, SCHEMA_VERSION + 1))
+
+
+async def test_a_file_of_an_older_daemon_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)")
+        for statement in MIGRATIONS[0]:
+            db.execute(statement)
+        db.execute("INSERT INTO schema_migrations VALUES (1, '2026-01-01')")
+        db.execute(
+            "INSERT INTO events VALUES (7, 'drift_run', 'wine', 'no_drift', NULL, ?, '{}')",
+            (T0.isoformat(timespec="microseconds"),),
+        )
+        db.execute(
+            "INSERT INTO drift_runs (event_id, monitor, trigger, ended_at, outcome, columns, "
+            "reports) VALUES (7, 'wine', 'manual', ?, 'no_drift', '{}', '{}')",
+            (T0.isoformat(timespec="microseconds"),),
+        )
+    store = await HistoryStore.open(path)
+    try:
+        (old,) = (await store.drift_runs()).rows
+        assert (old.event_id, old.run_id, old.ended_at) == (7, None, T0)
+        await store.append(drift_event(run_id="drift_wine_20260301T120000.000Z"))
+        assert (await store.drift_runs()).rows[0].run_id == "drift_wine_20260301T120000.000Z"
+    finally:
+        await store.close()
+    with sqlite3.connect(path) as db:
         versions = [row[0] for row in db.execute("SELECT version FROM schema_migrations")]
     assert versions == list(range(1, SCHEMA_VERSION + 1))
 

@@ -47,8 +47,8 @@ async def test_requests_are_counted_by_route_pattern_and_status(
     await client.post("/api/ping")
     samples = await scrape(client)
     assert samples[requests("GET", "/api/ping", "200")] == 2
-    assert samples[requests("GET", "/api/drift/runs/{run_id}", "404")] == 1
-    assert samples[requests("GET", "/api/drift/runs/{run_id}", "400")] == 1
+    assert samples[requests("GET", "/api/drift/runs/{id}", "404")] == 1
+    assert samples[requests("GET", "/api/drift/runs/{id}", "400")] == 1
     assert samples[requests("GET", "unmatched", "404")] == 1
     assert samples[requests("POST", "unmatched", "405")] == 1
     latency = ("clarus_http_request_duration_seconds_count", requests("GET", "/api/ping", "200")[1])
