@@ -52,14 +52,22 @@ def _artifact_root(server: MlflowServer) -> str:
     return str(uri["artifact_uri"]).removeprefix("mlflow-artifacts:/")
 
 
-def curl_once(server: MlflowServer, root: str, files: list[str], target: Path) -> float:
+def curl_once(
+    server: MlflowServer, root: str, files: list[str], target: Path
+) -> tuple[float, float]:
+    """Seconds for curl alone, and for curl followed by sha256sum and sync of the files
+    (the daemon's guarantees, one step after the other instead of streamed)."""
     shutil.rmtree(target, ignore_errors=True)
     argv = ["curl", "-sSf", "--create-dirs"]
     for path in files:
         argv += ["-o", str(target / path), f"{server.url}/{ARTIFACTS}/{root}/{path}"]
     started = time.perf_counter()
     subprocess.run(argv, check=True)
-    return time.perf_counter() - started
+    fetched = time.perf_counter() - started
+    local = [str(target / path) for path in files]
+    subprocess.run(["sha256sum", *local], check=True, capture_output=True)
+    subprocess.run(["sync", *local], check=True)
+    return fetched, time.perf_counter() - started
 
 
 def put_model(daemon_url: str) -> tuple[float, dict[str, Any]]:
@@ -104,6 +112,7 @@ def _report(args: argparse.Namespace, mb: float, results: dict[str, list[float]]
             "| client | seconds per run | median s | MB/s (median) | MB/s (best) |",
             "|---|---|---|---|---|",
             _row("curl", results["curl"], mb),
+            _row("curl, then sha256sum + sync", results["curl_checked"], mb),
             _row("clarus-daemon", results["daemon"], mb),
             "",
             "Server and clients share the machine's cores (the daemon hashes while it reads): "
@@ -141,11 +150,15 @@ def _run(args: argparse.Namespace, work: Path) -> str:
         daemon_dir.mkdir()
         daemon_url = f"http://127.0.0.1:{port}"
         daemon = start_daemon(daemon_dir, config, ping_url=f"{daemon_url}/api/ping")
-        results: dict[str, list[float]] = {"curl": [], "daemon": [], "skipped": []}
+        results: dict[str, list[float]] = {
+            "curl": [], "curl_checked": [], "daemon": [], "skipped": []
+        }  # fmt: skip
         total_bytes = 0
         args.load_at_start = os.getloadavg()[0]
         for _ in range(args.runs):
-            results["curl"].append(curl_once(server, root, files, work / "curl"))
+            fetched, checked = curl_once(server, root, files, work / "curl")
+            results["curl"].append(fetched)
+            results["curl_checked"].append(checked)
             shutil.rmtree(models_root / EXP_ID, ignore_errors=True)
             seconds, answer = put_model(daemon_url)
             assert answer["skipped"] is False, answer

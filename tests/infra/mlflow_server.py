@@ -1,6 +1,6 @@
 """A real MLflow tracking server for integration tests, run from its own virtualenv.
 
-scripts/mlflow-venv creates the venv once (about a minute) and returns at once
+scripts/mlflow-venv creates the venv once (about 25 s) and returns at once
 afterwards. The server keeps its registry in SQLite and proxies artifacts
 (--serve-artifacts), like the MLOps platform's. It runs in its own process group,
 so kill() is a crash of the whole server, and start() brings it back on the same
