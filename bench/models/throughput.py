@@ -90,6 +90,13 @@ def _row(name: str, seconds: list[float], mb: float) -> str:
     return f"| {name} | {runs} | {median:.2f} | {mb / median:.0f} | {mb / best:.0f} |"
 
 
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def _report(args: argparse.Namespace, mb: float, results: dict[str, list[float]]) -> str:
     setup = ", ".join(f"{step}: {seconds:.1f} s" for step, seconds in TIMINGS.items())
     return "\n".join(
@@ -120,7 +127,9 @@ def _report(args: argparse.Namespace, mb: float, results: dict[str, list[float]]
             f"when the runs began: {args.load_at_start:.1f}.",
             "",
             f"Re-fetch of the same version (already on the volume, nothing downloaded): "
-            f"{statistics.median(results['skipped']) * 1000:.0f} ms median.",
+            f"{statistics.median(results['skipped']) * 1000:.0f} ms median. Peak resident "
+            f"memory of the daemon process over all runs: {args.daemon_peak_rss_mb:.0f} MB "
+            "(files are streamed, never held whole).",
             "",
             f"Set-up, once: {setup}.",
             "",
@@ -167,6 +176,7 @@ def _run(args: argparse.Namespace, work: Path) -> str:
             seconds, answer = put_model(daemon_url)
             assert answer["skipped"] is True, answer
             results["skipped"].append(seconds)
+        args.daemon_peak_rss_mb = _peak_rss_mb(daemon.process.pid)
         return _report(args, total_bytes / 1e6, results)
     finally:
         if daemon is not None:
