@@ -6,5 +6,6 @@ pytest_plugins = [
     "tests.infra.mlflow_server",
     "tests.infra.s3",
     "tests.infra.airflow",
+    "tests.infra.airflow_server",
     "tests.infra.drift_app",
 ]
