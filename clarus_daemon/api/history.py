@@ -98,6 +98,13 @@ def _bucket_and_key(location: str) -> tuple[str, str]:
     tags=["drift"],
     summary="A drift run's report (html) or summary (json), read from MinIO",
     responses={
+        200: {
+            "description": "The report as the run saved it",
+            "content": {
+                "text/html": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        },
         **_RUN_ERRORS,
         404: {"description": "No such run or report, or gone from MinIO", "schema": ErrorSchema},
         503: {"description": "MinIO unreachable or not configured", "schema": ErrorSchema},

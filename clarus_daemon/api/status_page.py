@@ -2,17 +2,16 @@
 
 import asyncio
 import functools
-import re
 from datetime import UTC, datetime
 from typing import Any
 
-import aiodocker
 import jinja2
-from aiohttp import ClientError, web
+from aiohttp import web
 
 from clarus_daemon import __version__, keys
 from clarus_daemon.api.history import history_health
 from clarus_daemon.api.ping import health_warnings
+from clarus_daemon.errors import DaemonError
 from clarus_daemon.history.plot import share_plot
 from clarus_daemon.history.views import drift_run_view
 from clarus_daemon.scheduler.overview import monitor_overviews
@@ -20,8 +19,6 @@ from clarus_daemon.scheduler.overview import monitor_overviews
 REFRESH_S = 15
 RUNS_SHOWN = 20
 PLOT_POINTS = 60
-MANAGED_LABEL = "clarus.managed=true"
-_HEALTH = re.compile(r"\((healthy|unhealthy|health: starting)\)")
 # No scripts at all; inline styles and SVG only.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
 
@@ -48,39 +45,15 @@ def _templates() -> jinja2.Environment:
     return environment
 
 
-def _ports(container: dict[str, Any]) -> list[str]:
-    return [
-        f"{p['IP']}:{p['PublicPort']}->{p['PrivatePort']}/{p.get('Type', 'tcp')}"
-        for p in container.get("Ports", [])
-        if p.get("PublicPort")
-    ]
-
-
-def _service(container: dict[str, Any]) -> dict[str, Any]:
-    labels = container.get("Labels") or {}
-    health = _HEALTH.search(container.get("Status", ""))
-    return {
-        "inference_id": labels.get("clarus.inference_id", "?"),
-        "name": (container.get("Names") or ["?"])[0].lstrip("/"),
-        "image": container.get("Image", "?"),
-        "ports": _ports(container),
-        "state": container.get("State", "?"),
-        "health": health[1] if health else "no check",
-    }
-
-
-async def _managed_services(app: web.Application) -> tuple[list[dict[str, Any]], str | None]:
+async def _inference_services(app: web.Application) -> tuple[list[dict[str, Any]], str | None]:
     timeout = app[keys.SETTINGS].server.health_timeout_s
     try:
-        containers = await asyncio.wait_for(
-            app[keys.DOCKER].containers.list(all=True, filters={"label": [MANAGED_LABEL]}),
-            timeout,
-        )
-    except (aiodocker.DockerError, OSError, ClientError, TimeoutError) as err:
-        return [], f"Docker Engine unavailable: {err or type(err).__name__}"
-    return sorted(
-        (_service(c._container) for c in containers), key=lambda s: s["inference_id"]
-    ), None
+        services = await asyncio.wait_for(app[keys.INFERENCE].list_services(), timeout)
+    except DaemonError as err:
+        return [], err.message
+    except TimeoutError:
+        return [], f"The Docker Engine did not list the services within {timeout:g} s"
+    return [service.as_dict() for service in services], None
 
 
 def _report_links(run: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
@@ -110,7 +83,7 @@ async def status_page(request: web.Request) -> web.Response:
     runs = [drift_run_view(r) for r in (await app[keys.HISTORY].drift_runs(limit=RUNS_SHOWN)).rows]
     for run in runs:
         run["report_links"] = _report_links(run)
-    services, services_error = await _managed_services(app)
+    services, services_error = await _inference_services(app)
     html = (
         _templates()
         .get_template("status.html")

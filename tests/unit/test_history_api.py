@@ -216,3 +216,15 @@ async def test_entries_beyond_the_limits_are_pruned_when_the_history_opens(
     second = await aiohttp_client(history_app(path, keep_days=2, keep_events=3))
     events = (await get_json(second, "/api/events"))["events"]
     assert [e["kind"] for e in events] == ["drift_run"] * 3
+
+
+async def test_a_report_needs_the_run_to_have_it_and_minio_to_serve_it(
+    client: TestClient[Any, Any],
+) -> None:
+    await emit(client, drift_run(1, "drift", bucket="datasets", reports={"html": "r/1.html"}))
+    (run,) = (await get_json(client, "/api/drift/runs"))["runs"]
+    assert run["reports"] == {"html": "s3://datasets/r/1.html"}
+    missing = await get_json(client, f"/api/drift/runs/{run['id']}/reports/pdf", 404)
+    assert missing["details"]["reports"] == ["html"]
+    unreachable = await get_json(client, f"/api/drift/runs/{run['id']}/reports/html", 503)
+    assert "minio" in unreachable["message"].lower()
