@@ -8,6 +8,9 @@ from typing import Any
 
 from clarus_daemon.inference.spec import ServiceSpec
 
+SERVICE_RESTART_POLICY = {"Name": "unless-stopped"}
+"""Set once the container is ready; until then a crash ends it, with its exit code, and
+does not loop through restarts while readiness is being judged."""
 MB = 1024 * 1024
 NANO = 1_000_000_000
 
@@ -32,7 +35,7 @@ def container_config(spec: ServiceSpec, extra_labels: dict[str, str]) -> dict[st
         "StopTimeout": settings.stop_timeout_s,
         "HostConfig": {
             "PortBindings": {port_key: [{"HostIp": spec.host_ip, "HostPort": str(spec.host_port)}]},
-            "RestartPolicy": {"Name": "unless-stopped"},
+            "RestartPolicy": {"Name": "no"},
             "NetworkMode": settings.network,
             "Mounts": [
                 {

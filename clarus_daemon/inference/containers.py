@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from clarus_daemon.inference import labels
+from clarus_daemon.inference.owner import is_other_live_process
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,11 @@ class ContainerSummary:
         return self.managed and self.labels.get(labels.CANDIDATE_NAME) == self.name
 
     @property
+    def is_orphan(self) -> bool:
+        """A candidate no live daemon process is working on: recovery's to deal with."""
+        return self.is_candidate and not is_other_live_process(self.labels.get(labels.OWNER))
+
+    @property
     def is_service(self) -> bool:
         return self.managed and self.name == self.inference_id
 
@@ -87,8 +93,8 @@ class ServiceContainers:
         return next((c for c in self.own if c.is_service), None)
 
     @property
-    def candidates(self) -> list[ContainerSummary]:
-        return [c for c in self.own if c.is_candidate]
+    def orphans(self) -> list[ContainerSummary]:
+        return [c for c in self.own if c.is_orphan]
 
     @property
     def ids(self) -> set[str]:

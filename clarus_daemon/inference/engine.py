@@ -1,5 +1,6 @@
 """The container calls the service makes, on top of aiodocker, with the engine's quirks."""
 
+import json
 import logging
 from typing import Any
 
@@ -65,6 +66,11 @@ class ContainerEngine:
         except aiodocker.DockerError as err:
             if err.status != NOT_FOUND_STATUS:
                 raise
+
+    async def set_restart_policy(self, container_id: str, policy: dict[str, str]) -> None:
+        # aiodocker has no call for POST /containers/{id}/update
+        body = json.dumps({"RestartPolicy": policy})
+        await self._docker._query_json(f"containers/{container_id}/update", "POST", data=body)
 
     async def rename(self, container_id: str, name: str) -> None:
         await self._docker.containers.container(container_id).rename(name)

@@ -27,6 +27,8 @@ DEPLOYED_AT = "clarus.deployed_at"
 CANDIDATE_NAME = "clarus.candidate_name"
 REPLACES = "clarus.replaces"
 """Id of the container a candidate is meant to replace."""
+OWNER = "clarus.owner"
+"""The daemon process that created a candidate: recovery leaves a live one's alone."""
 REPLACES_RUNNING = "clarus.replaces_running"
 """Whether that container ran when the replacement began: only then is it started again."""
 

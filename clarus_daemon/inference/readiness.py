@@ -70,8 +70,6 @@ def _exited(info: dict[str, Any]) -> str | None:
         return "the container ran out of memory"
     if state.get("Status") in ("exited", "dead"):
         return f"the container exited with code {code}{f': {error}' if error else ''}"
-    if state.get("Restarting") or info.get("RestartCount", 0) > 0:
-        return f"the container keeps exiting (exit code {code}) and restarting"
     return None
 
 

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from clarus_daemon.inference import labels
+from clarus_daemon.inference.container_spec import SERVICE_RESTART_POLICY
 from clarus_daemon.inference.containers import ServiceContainers
 from clarus_daemon.inference.engine import ContainerEngine
 
@@ -30,10 +31,11 @@ class Recovered:
 async def recover_service(engine: ContainerEngine, group: ServiceContainers) -> list[Recovered]:
     done: list[Recovered] = []
     service = group.service
-    for candidate in group.candidates:
+    for candidate in group.orphans:
         replaces = candidate.labels.get(labels.REPLACES)
         gone = bool(replaces) and not await engine.exists(str(replaces))
         if service is None and group.name_holder is None and gone:
+            await engine.set_restart_policy(candidate.id, SERVICE_RESTART_POLICY)
             await engine.rename(candidate.id, group.inference_id)
             await engine.start(candidate.id)
             log.warning("completed the interrupted replacement of %s", group.inference_id)

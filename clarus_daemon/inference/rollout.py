@@ -17,11 +17,12 @@ import aiodocker
 from clarus_daemon.config.inference import InferenceSettings
 from clarus_daemon.errors import DaemonError
 from clarus_daemon.inference import labels
-from clarus_daemon.inference.container_spec import container_config
+from clarus_daemon.inference.container_spec import SERVICE_RESTART_POLICY, container_config
 from clarus_daemon.inference.containers import ContainerSummary
 from clarus_daemon.inference.engine import ContainerEngine
 from clarus_daemon.inference.engine_errors import engine_error
 from clarus_daemon.inference.errors import ContainerNotReady, PortInUse
+from clarus_daemon.inference.owner import this_process
 from clarus_daemon.inference.readiness import NotReady, ProbeTarget, Readiness, probe_host
 from clarus_daemon.inference.spec import ServiceSpec
 
@@ -96,7 +97,7 @@ class Rollout:
         return current is not None and current.running and current.holds_port(self.spec.host_port)
 
     def _labels(self, name: str) -> dict[str, str]:
-        extra = {labels.CANDIDATE_NAME: name}
+        extra = {labels.CANDIDATE_NAME: name, labels.OWNER: this_process()}
         if self.current is not None:
             extra[labels.REPLACES] = self.current.id
             extra[labels.REPLACES_RUNNING] = str(self.current.running).lower()
@@ -126,6 +127,7 @@ class Rollout:
         await self.readiness.wait(self.candidate_id, target, self.settings.readiness_timeout_s)
 
     async def _commit(self) -> None:
+        await self.engine.set_restart_policy(self.candidate_id, SERVICE_RESTART_POLICY)
         if self.current is not None:
             await self.engine.remove(self.current.id)
         await self.engine.rename(self.candidate_id, self.spec.inference_id)

@@ -105,7 +105,7 @@ class InferenceService:
         """The engine's containers and this id's, leftovers of an interrupted deploy dealt with."""
         containers = await self._engine.list_all()
         group = ServiceContainers.of(inference_id, containers)
-        if group.candidates:
+        if group.orphans:
             await self._emit_recovered(await recover_service(self._engine, group))
             containers = await self._engine.list_all()
             group = ServiceContainers.of(inference_id, containers)
@@ -161,7 +161,7 @@ class InferenceService:
         """Deal with what interrupted deploys left on the engine (run at start-up)."""
         with engine_errors("recovering inference services"):
             managed = await self._engine.list_managed()
-        pending = sorted({c.inference_id for c in managed if c.is_candidate and c.inference_id})
+        pending = sorted({c.inference_id for c in managed if c.is_orphan and c.inference_id})
         done: list[Recovered] = []
         for inference_id in pending:
             async with self._locks.hold(inference_id):

@@ -7,6 +7,7 @@ removes, after each test, every container of the ids the test took from `lab.new
 
 import shutil
 import subprocess
+import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from aiohttp.test_utils import TestClient
 
 from clarus_daemon.app import create_app
 from tests.infra.app_settings import make_settings
-from tests.infra.docker_engine import DockerEngine
+from tests.infra.docker_engine import DockerEngine, api_get
 from tests.infra.registry import Registry
 
 HTTPD = '["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]'
@@ -33,6 +34,12 @@ DOCKERFILES = {
     "silent:1": ('EXPOSE 8080\nCMD ["/bin/busybox", "sleep", "600"]', None),
     "two-ports:1": (f"COPY www-v1 /www\nEXPOSE 8080 9090\nCMD {HTTPD}", None),
 }
+
+
+def fetch(port: int, path: str = "/") -> str:
+    """GET from a published port on 127.0.0.1, as a client of the service would."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as answer:
+        return str(answer.read().decode())
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,21 @@ class InferenceLab:
             "mlflow": {"models_root": str(self.models_root)},
             "history": {"path": str(self.root / "history.sqlite3")},
         }
+
+    def body(self, inference_id: str, port: int, **extra: Any) -> dict[str, Any]:
+        """A deploy body of the inference kit's shape for good_v1, ports as strings."""
+        return {
+            "inference_id": inference_id,
+            "docker_img_uri": self.images.good_v1,
+            "inference_rest_api_port": "8080",
+            "inference_rest_api_forward_port": str(port),
+            **extra,
+        }
+
+    def inspect(self, name: str) -> dict[str, Any]:
+        info = api_get(self.engine, f"/containers/{name}/json")
+        assert isinstance(info, dict)
+        return info
 
     def containers_of(self, inference_id: str) -> list[str]:
         found = self.engine.cli(

@@ -1,39 +1,16 @@
 """Deploy, list and remove inference services on a real engine, images from a real registry."""
 
 import json
-import urllib.request
 from typing import Any
 
 import pytest
 
-from tests.infra.docker_engine import api_get
-from tests.infra.images import InferenceApi, InferenceLab
+from tests.infra.images import InferenceApi, InferenceLab, fetch
 from tests.infra.ports import free_port
 
 pytestmark = pytest.mark.integration
 
 DEPLOY = "/api/inference/deploy"
-
-
-def fetch(port: int, path: str = "/") -> str:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as answer:
-        return str(answer.read().decode())
-
-
-def body(lab: InferenceLab, inference_id: str, port: int, **extra: Any) -> dict[str, Any]:
-    return {
-        "inference_id": inference_id,
-        "docker_img_uri": lab.images.good_v1,
-        "inference_rest_api_port": "8080",
-        "inference_rest_api_forward_port": str(port),
-        **extra,
-    }
-
-
-def inspect(lab: InferenceLab, name: str) -> dict[str, Any]:
-    info = api_get(lab.engine, f"/containers/{name}/json")
-    assert isinstance(info, dict)
-    return info
 
 
 async def test_deploy_runs_the_image_on_the_forwarded_port(
@@ -43,7 +20,7 @@ async def test_deploy_runs_the_image_on_the_forwarded_port(
     inference_id, port = inference_lab.new_id(), free_port()
     env = {"MODEL_NAME": "wine", "THREADS": 4}
 
-    response = await client.post(DEPLOY, json=body(inference_lab, inference_id, port, env=env))
+    response = await client.post(DEPLOY, json=inference_lab.body(inference_id, port, env=env))
 
     answer = await response.json()
     assert response.status == 201, answer
@@ -55,7 +32,7 @@ async def test_deploy_runs_the_image_on_the_forwarded_port(
     assert inference_id in answer["message"]
     assert fetch(port) == "v1\n"
 
-    info = inspect(inference_lab, inference_id)
+    info = inference_lab.inspect(inference_id)
     labels = info["Config"]["Labels"]
     assert labels["clarus.managed"] == "true" and labels["clarus.inference_id"] == inference_id
     assert labels["clarus.image"] == inference_lab.images.good_v1
@@ -80,7 +57,7 @@ async def test_models_volume_shows_the_models_root(
     inference_lab.models_root.mkdir(parents=True, exist_ok=True)
     (inference_lab.models_root / "marker.txt").write_text("weights")
 
-    response = await client.post(DEPLOY, json=body(inference_lab, inference_id, free_port()))
+    response = await client.post(DEPLOY, json=inference_lab.body(inference_id, free_port()))
 
     assert response.status == 201, await response.json()
     listing = inference_lab.engine.cli(
@@ -103,7 +80,7 @@ async def test_old_exp_id_body_publishes_the_exposed_port(
     assert response.status == 201, answer
     assert (answer["container_port"], answer["host_port"]) == (8080, port)
     assert answer["exp_id"] == exp_id
-    assert inspect(inference_lab, exp_id)["Name"] == f"/{exp_id}"
+    assert inference_lab.inspect(exp_id)["Name"] == f"/{exp_id}"
     assert fetch(port) == "v1\n"
 
 
@@ -139,7 +116,7 @@ async def test_invalid_bodies_are_400_naming_the_field(
 ) -> None:
     client = await inference_api()
     inference_id = inference_lab.new_id()
-    request = {**body(inference_lab, inference_id, free_port()), **changes}
+    request = {**inference_lab.body(inference_id, free_port()), **changes}
 
     response = await client.post(DEPLOY, json=request)
 
@@ -155,7 +132,7 @@ async def test_list_and_remove_by_either_key(
     client = await inference_api()
     first, second = inference_lab.new_id(), inference_lab.new_id()
     for inference_id in (first, second):
-        response = await client.post(DEPLOY, json=body(inference_lab, inference_id, free_port()))
+        response = await client.post(DEPLOY, json=inference_lab.body(inference_id, free_port()))
         assert response.status == 201, await response.json()
 
     listing = await (await client.get("/api/inference/all")).json()
@@ -189,7 +166,7 @@ async def test_unmanaged_containers_are_never_touched(
     name = inference_lab.new_id()
     inference_lab.engine.cli("create", "--name", name, "clarus-test/good:1")
 
-    deploy = await client.post(DEPLOY, json=body(inference_lab, name, free_port()))
+    deploy = await client.post(DEPLOY, json=inference_lab.body(name, free_port()))
     remove = await client.delete(DEPLOY, params={"inference_id": name})
     listing = await (await client.get("/api/inference/all")).json()
 
@@ -198,7 +175,7 @@ async def test_unmanaged_containers_are_never_touched(
     assert remove.status == 404
     assert "without the daemon's labels" in (await remove.json())["message"]
     assert name not in {entry["inference_id"] for entry in listing}
-    assert inspect(inference_lab, name)["State"]["Status"] == "created"
+    assert inference_lab.inspect(name)["State"]["Status"] == "created"
 
 
 async def test_allowed_images_policy_refuses_before_pulling(
@@ -207,7 +184,7 @@ async def test_allowed_images_policy_refuses_before_pulling(
     client = await inference_api(allowed_images=["registry.plant:5001/*"])
     inference_id = inference_lab.new_id()
 
-    response = await client.post(DEPLOY, json=body(inference_lab, inference_id, free_port()))
+    response = await client.post(DEPLOY, json=inference_lab.body(inference_id, free_port()))
 
     assert response.status == 403
     assert (await response.json())["error"] == "image_not_allowed"

@@ -1,0 +1,1 @@
+"""Inference services: containers the daemon runs, replaces and recovers through Docker."""
