@@ -152,6 +152,21 @@ async def test_an_unwritable_models_root_is_a_clear_500(
     assert answer["error"] == "models_volume_error" and str(not_a_directory) in answer["message"]
 
 
+async def test_a_failed_restart_still_answers_200_and_says_so(
+    models_api: ModelsApi, fake_server: ThreadedServer, tmp_path: Path
+) -> None:
+    dead_docker = {"docker": {"url": f"unix://{tmp_path}/no-docker.sock"}}
+    client = await models_api(
+        tmp_path / "models", dead_docker, tracking_uri=fake_server.url, restart_inference=True
+    )
+    response = await client.put(URL, json={"exp_id": "UC"})
+    answer = await response.json()
+    assert response.status == 200, answer
+    assert answer["switched"] is True and answer["restarted"] == []
+    assert answer["restart_error"]
+    assert os.readlink(tmp_path / "models" / "UC" / "current") == "3"
+
+
 class _Collect:
     def __init__(self, events: list[Event]) -> None:
         self.events = events
