@@ -41,14 +41,23 @@ def _listening_inodes(port: int) -> set[str]:
     return inodes
 
 
+def _socket_links(pid_dir: Path) -> set[str]:
+    links = set()
+    for fd in (pid_dir / "fd").iterdir():
+        try:
+            links.add(os.readlink(fd))
+        except OSError:
+            continue  # closed meanwhile (the directory listing's own fd, for one)
+    return links
+
+
 def _process_with_socket(inodes: set[str]) -> str | None:
     targets = {f"socket:[{inode}]" for inode in inodes}
     for pid_dir in PROC.iterdir():
         if not pid_dir.name.isdigit():
             continue
         try:
-            links = {os.readlink(fd) for fd in (pid_dir / "fd").iterdir()}
-            if links & targets:
+            if _socket_links(pid_dir) & targets:
                 command = (pid_dir / "comm").read_text().strip()
                 return f"process {pid_dir.name} ({command})"
         except OSError:
