@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from clarus_daemon.inference import labels
 from tests.infra.docker_engine import DockerEngine, api_get
 from tests.infra.mlflow_server import ModelsApi, SeededModels
 
 pytestmark = pytest.mark.integration
 
 IMAGE = "clarus-test/models-busybox:1"
-MANAGED, INFERENCE_ID = "clarus.managed", "clarus.inference_id"
+MANAGED, INFERENCE_ID, CANDIDATE = labels.MANAGED, labels.INFERENCE_ID, labels.CANDIDATE_NAME
 URL = "/api/mlflow/model"
 
 
@@ -60,11 +61,14 @@ def containers(docker_engine: DockerEngine, busybox_image: str) -> Iterator[dict
         "managed": f"uc-energy-{suffix}",
         "other_id": f"uc-other-{suffix}",
         "unlabelled": f"UC_Energy-{suffix}",
+        "candidate": f"uc-energy-next-{suffix}",
     }
     try:
         _run(docker_engine, names["managed"], {MANAGED: "true", INFERENCE_ID: "UC_Energy"})
         _run(docker_engine, names["other_id"], {MANAGED: "true", INFERENCE_ID: "UC_Other"})
         _run(docker_engine, names["unlabelled"], {INFERENCE_ID: "UC_Energy"})
+        candidate = {MANAGED: "true", INFERENCE_ID: "UC_Energy", CANDIDATE: names["candidate"]}
+        _run(docker_engine, names["candidate"], candidate)
         yield names
     finally:
         docker_engine.cli("rm", "-f", *names.values(), check=False)
@@ -92,6 +96,7 @@ async def test_switch_restarts_only_the_managed_containers_of_the_experiment(
     assert after["managed"] != before["managed"]
     assert after["other_id"] == before["other_id"]
     assert after["unlabelled"] == before["unlabelled"]
+    assert after["candidate"] == before["candidate"]
 
     unchanged = await (await client.put(URL, json={"exp_id": "UC_Energy"})).json()
     assert unchanged["switched"] is False and unchanged["restarted"] is None
