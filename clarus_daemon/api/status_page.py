@@ -57,13 +57,9 @@ async def _inference_services(app: web.Application) -> tuple[list[dict[str, Any]
 
 
 def _report_links(run: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
-    detail = f"/api/drift/runs/{run['id']}"
     return [
-        (
-            kind,
-            {"href": loc if loc.startswith(("http://", "https://")) else detail, "location": loc},
-        )
-        for kind, loc in sorted(run["reports"].items())
+        (kind, {"href": f"/api/drift/runs/{run['id']}/reports/{kind}", "location": location})
+        for kind, location in sorted(run["reports"].items())
     ]
 
 

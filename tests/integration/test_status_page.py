@@ -5,6 +5,7 @@ import html
 import re
 import shutil
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,8 @@ import pytest
 from aiohttp import web
 
 from clarus_daemon import keys
-from clarus_daemon.app import create_app
 from clarus_daemon.events import Event
-from tests.infra.app_settings import make_settings
-from tests.infra.docker_engine import DockerEngine
+from tests.infra.images import InferenceApi, InferenceLab
 from tests.infra.ports import free_port
 
 pytestmark = pytest.mark.integration
@@ -34,6 +33,13 @@ CHROMIUM_FLAGS = (
     "--window-size=1280,900",
 )
 SHARES = (0.083, 0.167, 0.583, 0.25)
+
+
+@dataclass(frozen=True)
+class StatusPage:
+    url: str
+    inference_id: str
+    port: int
 
 
 def chromium() -> str:
@@ -64,23 +70,29 @@ async def browse(url: str, profile: Path, *args: str) -> str:
 
 
 @pytest.fixture
-async def status_server(docker_engine: DockerEngine, tmp_path: Path) -> AsyncIterator[str]:
+async def status_page(
+    inference_api: InferenceApi, inference_lab: InferenceLab, tmp_path: Path
+) -> AsyncIterator[StatusPage]:
+    """The real app with one deployed inference service and a drift history."""
     monitor = {"bucket": "datasets", "reference": "wine/ref.csv", "new_data": "wine/new.csv"}
-    settings = make_settings(
-        history={"path": str(tmp_path / "history.sqlite3")},
-        docker={"url": docker_engine.url},
-        drift={"monitors": {"redwine": {**monitor, "drift_share": 0.5}, "empty": monitor}},
+    client = await inference_api(
+        sections={
+            "history": {"path": str(tmp_path / "history.sqlite3")},
+            "drift": {
+                "monitors": {
+                    "redwine": {**monitor, "drift_share": 0.5},
+                    "empty": {**monitor, "schedule": "0 6 * * 1-5"},
+                }
+            },
+        }
     )
-    app = create_app(settings)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    port = free_port()
-    try:
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        await seed_runs(app)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        await runner.cleanup()
+    inference_id, port = inference_lab.new_id("wine-api"), free_port()
+    deployed = await client.post(
+        "/api/inference/deploy", json=inference_lab.body(inference_id, port)
+    )
+    assert deployed.status == 201, await deployed.text()
+    await seed_runs(client.app)
+    yield StatusPage(str(client.make_url("/")), inference_id, port)
 
 
 async def seed_runs(app: web.Application) -> None:
@@ -105,18 +117,24 @@ def visible_text(dom: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", without_styles)))
 
 
-async def test_the_status_page_shows_monitors_runs_and_the_drift_plot(
-    status_server: str, tmp_path: Path
+async def test_the_status_page_shows_services_monitors_runs_and_the_drift_plot(
+    status_page: StatusPage, tmp_path: Path
 ) -> None:
-    dom = await browse(status_server, tmp_path / "profile-dom", "--dump-dom")
+    assert status_page.url.startswith("http://127.0.0.1:")
+    dom = await browse(status_page.url, tmp_path / "profile-dom", "--dump-dom")
     text = visible_text(dom)
     for heading in ("Inference services", "Drift monitors", "Last drift runs"):
         assert heading in text
+    service_row = re.search(rf"{status_page.inference_id} .*? reachable", text)
+    assert service_row is not None, text
+    assert f"127.0.0.1:{status_page.port} → 8080" in service_row.group(0)
+    assert "running" in service_row.group(0)
     assert "redwine" in text and "empty" in text
     assert "never run" in text  # the monitor without runs
+    assert "0 6 * * 1-5" in text and re.search(r"Next run \d{4}-\d\d-\d\d 06:00:00 UTC", text)
     assert "failed at read_new_data: NoSuchKey" in text
     assert "58.3\u00a0%" in text and "25.0\u00a0%" in text
-    assert 'href="/api/drift/runs/' in dom
+    assert re.search(r'href="/api/drift/runs/\d+/reports/html"', dom)
     assert "s3://datasets/reports/redwine/2.html" in text
     plot = re.search(r'<svg[^>]*aria-label="Drift share of redwine over time".*?</svg>', dom, re.S)
     assert plot is not None
@@ -127,5 +145,12 @@ async def test_the_status_page_shows_monitors_runs_and_the_drift_plot(
     OUTPUT_DIR.mkdir(exist_ok=True)
     screenshot = OUTPUT_DIR / "status_page.png"
     screenshot.unlink(missing_ok=True)
-    await browse(status_server, tmp_path / "profile-shot", f"--screenshot={screenshot}")
+    # paint everything before the shot; the page has no script to wait for
+    await browse(
+        status_page.url,
+        tmp_path / "profile-shot",
+        "--run-all-compositor-stages-before-draw",
+        "--virtual-time-budget=2000",
+        f"--screenshot={screenshot}",
+    )
     assert screenshot.stat().st_size > 10_000
