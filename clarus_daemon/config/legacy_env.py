@@ -20,6 +20,10 @@ DIRECT: dict[str, tuple[str, ...]] = {
     "MLFLOW_TRACKING_URI": ("mlflow", "tracking_uri"),
     "MLFLOW_TRACKING_USERNAME": ("mlflow", "username"),
     "MLFLOW_TRACKING_PASSWORD": ("mlflow", "password"),
+    # MLflow's own names for the S3 store behind s3:// artifact URIs
+    "MLFLOW_S3_ENDPOINT_URL": ("mlflow", "s3_endpoint_url"),
+    "AWS_ACCESS_KEY_ID": ("mlflow", "s3_access_key"),
+    "AWS_SECRET_ACCESS_KEY": ("mlflow", "s3_secret_key"),
     "AIRFLOW_USER": ("airflow", "username"),
     "AIRFLOW_PASSWORD": ("airflow", "password"),
     "MINIO_USER": ("minio", "access_key"),
