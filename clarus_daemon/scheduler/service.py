@@ -152,14 +152,25 @@ class DriftScheduler:
             self._skip(state, "backoff", now)
             return
         assert self._runner is not None
+        recorded = state.outcomes_recorded
         try:
             await self._runner.run(monitor, trigger=TRIGGER_SCHEDULED, wait=False)
         except Conflict:
             self._skip(state, "busy", now)
+            return
         except DaemonError as err:
             log.warning("scheduled drift check of %s failed: %s", monitor, err.message)
+            self._count_unannounced_failure(state, recorded)
         except Exception:
             log.exception("scheduled drift check of %s failed", monitor)
+            self._count_unannounced_failure(state, recorded)
+
+    def _count_unannounced_failure(self, state: MonitorState, recorded: int) -> None:
+        # A run refused before it began (nothing configured, say) ends without an
+        # event; uncounted, the monitor would be retried at every tick.
+        if state.outcomes_recorded == recorded:
+            self.remember(state.name, "failed", self._clock())
+            self._warn_if_paused(state)
 
     def _skip(self, state: MonitorState, reason: str, at: datetime) -> None:
         state.record_skip(reason, at)

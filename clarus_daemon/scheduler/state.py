@@ -22,6 +22,7 @@ class MonitorState:
     last_lag_s: float | None = None
     last_outcome: str | None = None
     last_ended_at: datetime | None = None
+    outcomes_recorded: int = 0
     consecutive_failures: int = 0
     backoff_until: datetime | None = None
     skipped: Counter[str] = field(default_factory=Counter)
@@ -36,6 +37,7 @@ class MonitorState:
         return self.backoff_until if self.schedule and self.in_backoff(now) else None
 
     def record_outcome(self, outcome: str, ended_at: datetime, base_s: float, max_s: float) -> None:
+        self.outcomes_recorded += 1
         self.last_outcome = outcome
         self.last_ended_at = ended_at
         if outcome in FAILED_OUTCOMES:

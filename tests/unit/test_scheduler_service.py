@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from clarus_daemon.config import Settings
-from clarus_daemon.errors import Conflict, UpstreamError
+from clarus_daemon.errors import Conflict, UpstreamError, UpstreamUnavailable
 from clarus_daemon.events import Event, Events
 from clarus_daemon.scheduler.runner import TRIGGER_MANUAL
 from clarus_daemon.scheduler.service import DriftScheduler
@@ -173,3 +173,28 @@ async def test_next_run_time_follows_the_cron_expression() -> None:
         assert timedelta(0) < due - datetime.now(UTC) <= timedelta(minutes=5)
     finally:
         await scheduler.shutdown()
+
+
+class UnconfiguredPipeline:
+    """Refuses every run before it begins, as the service does without MinIO: no event."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def run(self, monitor: str, *, trigger: str, wait: bool) -> None:
+        self.calls += 1
+        raise UpstreamUnavailable("minio", "MinIO is not configured")
+
+
+async def test_a_run_refused_before_it_began_still_counts_towards_the_backoff() -> None:
+    scheduler = DriftScheduler(settings("0.1s", backoff_base_s=30))
+    pipeline = UnconfiguredPipeline()
+    scheduler.start(pipeline)
+    try:
+        await asyncio.sleep(0.5)
+    finally:
+        await scheduler.shutdown()
+    state = scheduler.states["wine"]
+    assert pipeline.calls == 1
+    assert (state.consecutive_failures, state.last_outcome) == (1, "failed")
+    assert state.skipped["backoff"] >= 2
