@@ -14,14 +14,15 @@ from clarus_daemon.config.auth import ApiToken, AuthSettings
 class TokenVerifier:
     def __init__(self, auth: AuthSettings) -> None:
         self._tokens = [(token, token.digest()) for token in auth.tokens]
-        self._public = tuple(path.rstrip("/") for path in auth.public_paths)
+        # "/" stays exact: as a prefix it would make every path public
+        self._public = tuple(path.rstrip("/") or "/" for path in auth.public_paths)
 
     @property
     def enabled(self) -> bool:
         return bool(self._tokens)
 
     def is_public(self, path: str) -> bool:
-        return any(path == p or path.startswith(p + "/") for p in self._public)
+        return any(path == p or (p != "/" and path.startswith(p + "/")) for p in self._public)
 
     def identify(self, presented: str) -> ApiToken | None:
         digest = hashlib.sha256(presented.encode()).hexdigest()

@@ -67,7 +67,11 @@ def start_daemon(
         [*argv, *(args or [])],
         stdout=log_path.open("ab"),
         stderr=subprocess.STDOUT,
-        env={**clean_env, **(env or {})},
+        env={
+            **clean_env,
+            "CLARUS__HISTORY__PATH": str(tmp_path / "history.sqlite3"),
+            **(env or {}),
+        },
         cwd=tmp_path,
         start_new_session=True,
     )
