@@ -41,7 +41,10 @@ def _port(description: str, example: int) -> fields.Integer:
     return fields.Integer(
         strict=False,
         validate=validate.Range(min=1, max=65535),
-        metadata={"description": description, "example": example, "type": ["integer", "string"]},
+        metadata={
+            "description": f"{description} An integer or a string of digits.",
+            "example": example,
+        },
     )
 
 

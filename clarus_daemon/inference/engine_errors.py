@@ -48,7 +48,3 @@ def engine_errors(doing: str) -> Iterator[None]:
         raise
     except (aiodocker.DockerError, ClientError, OSError, TimeoutError) as err:
         raise engine_error(err, doing) from err
-
-
-def is_status(err: aiodocker.DockerError, *statuses: int) -> bool:
-    return err.status in statuses

@@ -15,9 +15,9 @@ from aiohttp import ClientError, ClientSession, ClientTimeout
 
 from clarus_daemon.inference.engine import ContainerEngine
 
-POLL_S = 0.2
+POLL_S = 0.05
 CONNECT_TIMEOUT_S = 1.0
-HANGUP_GRACE_S = 0.15
+HANGUP_GRACE_S = 0.05
 HTTP_TIMEOUT_S = 2.0
 
 

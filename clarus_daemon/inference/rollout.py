@@ -7,6 +7,7 @@ host port; it is removed, and the new one renamed, only after readiness. On
 failure the new container is removed and the old one started again.
 """
 
+import asyncio
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -113,6 +114,10 @@ class Rollout:
             await self._start()
         except (NotReady, aiodocker.DockerError) as err:
             raise RolloutFailed(self._error_for(err), await self._roll_back(err)) from err
+        except asyncio.CancelledError:
+            # stopping mid-deploy: put the previous container back before going
+            await asyncio.shield(self._roll_back(NotReady("the daemon stopped mid-deploy")))
+            raise
         await self._commit()
         return self.candidate_id
 

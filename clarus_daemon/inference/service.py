@@ -88,7 +88,7 @@ class InferenceService:
         current = group.service
         if current is not None and current.running and _same_spec(current, spec):
             log.info("%s already runs %s as asked", spec.inference_id, request.image.raw)
-            return DeployResult("unchanged", ServiceView(current, "reachable"))
+            return DeployResult("unchanged", ServiceView(current, await self._health(current)))
         await check_port_free(spec, containers, group)
         await ensure_network(self._docker, self._settings.network)
         await ensure_models_volume(self._docker, self._settings, self._models_root)

@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+from clarus_daemon import keys
 from clarus_daemon.app import create_app
+from clarus_daemon.events import Event
 from tests.infra.app_settings import make_settings
 from tests.infra.docker_engine import DockerEngine, api_get
 from tests.infra.registry import Registry
@@ -40,6 +42,25 @@ def fetch(port: int, path: str = "/") -> str:
     """GET from a published port on 127.0.0.1, as a client of the service would."""
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as answer:
         return str(answer.read().decode())
+
+
+class EventRecorder:
+    """An event sink that keeps what the app emitted, for assertions."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    async def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    def kinds(self) -> list[tuple[str, str]]:
+        return [(event.kind, event.outcome) for event in self.events]
+
+
+def record_events(client: TestClient[Any, Any]) -> EventRecorder:
+    recorder = EventRecorder()
+    client.app[keys.EVENTS].add_sink(recorder)
+    return recorder
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ class Registry:
         return {"username": self.username, "password": password or self.password}
 
 
-def _start(root: Path) -> Registry:
+def start_registry(root: Path) -> Registry:
+    """Start one in `root`; stop it with processes.stop(registry.process)."""
     registry = Registry(host=f"127.0.0.1:{free_port()}", root=root)
     hashed = subprocess.run(
         ["htpasswd", "-Bbn", USERNAME, PASSWORD], capture_output=True, text=True, check=True
@@ -92,7 +93,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
     for tool in ("docker-registry", "htpasswd"):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed (apt-get install docker-registry apache2-utils)")
-    registry = _start(tmp_path_factory.mktemp("registry"))
+    registry = start_registry(tmp_path_factory.mktemp("registry"))
     try:
         yield registry
     finally:

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.infra.images import InferenceApi, InferenceLab, fetch
+from tests.infra.images import InferenceApi, InferenceLab, fetch, record_events
 from tests.infra.ports import free_port
 
 pytestmark = pytest.mark.integration
@@ -130,6 +130,7 @@ async def test_list_and_remove_by_either_key(
     inference_api: InferenceApi, inference_lab: InferenceLab
 ) -> None:
     client = await inference_api()
+    events = record_events(client)
     first, second = inference_lab.new_id(), inference_lab.new_id()
     for inference_id in (first, second):
         response = await client.post(DEPLOY, json=inference_lab.body(inference_id, free_port()))
@@ -153,6 +154,11 @@ async def test_list_and_remove_by_either_key(
     by_body = await client.delete(DEPLOY, json={"exp_id": second})
     assert by_body.status == 201, await by_body.json()
     assert inference_lab.containers_of(first) == inference_lab.containers_of(second) == []
+    removals = [e for e in events.events if e.kind == "remove"]
+    assert [(e.subject, e.details["containers"]) for e in removals] == [
+        (first, [first]),
+        (second, [second]),
+    ]
 
     again = await client.delete(DEPLOY, params={"exp_id": first})
     assert again.status == 404
@@ -188,3 +194,15 @@ async def test_allowed_images_policy_refuses_before_pulling(
 
     assert response.status == 403
     assert (await response.json())["error"] == "image_not_allowed"
+
+
+async def test_remove_needs_a_valid_id(inference_api: InferenceApi) -> None:
+    client = await inference_api()
+
+    missing = await client.delete(DEPLOY)
+    invalid = await client.delete(DEPLOY, params={"inference_id": "../etc"})
+    not_json = await client.delete(DEPLOY, data=b"{", headers={"Content-Type": "application/json"})
+
+    assert [r.status for r in (missing, invalid, not_json)] == [400, 400, 400]
+    assert "inference_id" in (await missing.json())["message"]
+    assert "inference_id" in (await invalid.json())["message"]

@@ -6,31 +6,12 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from clarus_daemon import keys
-from clarus_daemon.events import Event
-from tests.infra.images import InferenceApi, InferenceLab, fetch
+from tests.infra.images import InferenceApi, InferenceLab, fetch, record_events
 from tests.infra.ports import free_port
 
 pytestmark = pytest.mark.integration
 
 DEPLOY = "/api/inference/deploy"
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-
-    async def emit(self, event: Event) -> None:
-        self.events.append(event)
-
-    def kinds(self) -> list[tuple[str, str]]:
-        return [(event.kind, event.outcome) for event in self.events]
-
-
-def record_events(client: TestClient[Any, Any]) -> Recorder:
-    recorder = Recorder()
-    client.app[keys.EVENTS].add_sink(recorder)
-    return recorder
 
 
 async def deploy(client: TestClient[Any, Any], request: dict[str, Any]) -> tuple[int, Any]:
