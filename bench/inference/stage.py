@@ -11,7 +11,8 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +82,8 @@ class Stage:
     engine: DockerEngine
     registry: Registry
     work: Path
-    network: str = "clarus-bench-net"
-    volume: str = "clarus-bench-models"
+    network: str = field(default_factory=lambda: f"clarus-bench-net-{uuid.uuid4().hex[:6]}")
+    volume: str = field(default_factory=lambda: f"clarus-bench-models-{uuid.uuid4().hex[:6]}")
 
     def start_daemon(self) -> tuple[DaemonProcess, str]:
         port = free_port()

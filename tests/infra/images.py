@@ -209,6 +209,9 @@ def inference_lab(
         lab.clean()
         docker_engine.cli("volume", "rm", "-f", lab.volume, check=False)
         docker_engine.cli("network", "rm", lab.network, check=False)
+        # the registry's port changes every session: drop its tags, keep the local builds
+        pushed = [images.good_v1, images.good_v2, images.broken, images.silent, images.two_ports]
+        docker_engine.cli("rmi", *pushed, check=False)
 
 
 InferenceApi = Callable[..., Awaitable[TestClient[Any, Any]]]
