@@ -1,6 +1,7 @@
 """How inference containers are pulled, run and published."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 
@@ -34,6 +35,12 @@ class InferenceSettings(Section):
     )
     health_path: str | None = Field(
         None, description="HTTP path probed for readiness; only a TCP connect when unset."
+    )
+    readiness_probe: Literal["host", "network"] = Field(
+        "host",
+        description="How the daemon reaches a container to judge it: 'host' = its published "
+        "port on host_ip (127.0.0.1 for 0.0.0.0), for a daemon on the host; 'network' = its "
+        "name and container port on `network`, for a daemon running as a container there.",
     )
     allowed_images: list[str] = Field(
         default_factory=lambda: ["*"],

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout
 
+from clarus_daemon.config.inference import InferenceSettings
 from clarus_daemon.inference.engine import ContainerEngine
 
 POLL_S = 0.05
@@ -61,6 +62,15 @@ class ProbeTarget:
     def where(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{host}:{self.port}"
+
+
+def probe_target(
+    settings: InferenceSettings, name: str, host_ip: str, host_port: int, container_port: int
+) -> ProbeTarget:
+    """Where this daemon reaches the container `name`, as inference.readiness_probe says."""
+    if settings.readiness_probe == "network":
+        return ProbeTarget(name, container_port, settings.health_path)
+    return ProbeTarget(probe_host(host_ip), host_port, settings.health_path)
 
 
 def _exited(info: dict[str, Any]) -> str | None:

@@ -24,7 +24,7 @@ from clarus_daemon.inference.engine import ContainerEngine
 from clarus_daemon.inference.engine_errors import engine_error
 from clarus_daemon.inference.errors import ContainerNotReady, PortInUse
 from clarus_daemon.inference.owner import this_process
-from clarus_daemon.inference.readiness import NotReady, ProbeTarget, Readiness, probe_host
+from clarus_daemon.inference.readiness import NotReady, Readiness, probe_target
 from clarus_daemon.inference.spec import ServiceSpec
 
 log = logging.getLogger("clarus_daemon.inference")
@@ -91,6 +91,7 @@ class Rollout:
     spec: ServiceSpec
     current: ContainerSummary | None
     candidate_id: str = field(default="", init=False)
+    name: str = field(default="", init=False)
 
     @property
     def stops_first(self) -> bool:
@@ -106,10 +107,10 @@ class Rollout:
 
     async def run(self) -> str:
         """The new container's id, once it is ready and named after the service."""
-        name = candidate_name(self.spec.inference_id)
-        config = container_config(self.spec, self._labels(name))
-        self.candidate_id = await self.engine.create(config, name)
-        log.info("created %s for %s", name, self.spec.image.ref.raw)
+        self.name = candidate_name(self.spec.inference_id)
+        config = container_config(self.spec, self._labels(self.name))
+        self.candidate_id = await self.engine.create(config, self.name)
+        log.info("created %s for %s", self.name, self.spec.image.ref.raw)
         try:
             await self._start()
         except (NotReady, aiodocker.DockerError) as err:
@@ -128,7 +129,9 @@ class Rollout:
             await self.engine.stop(current.id)
         await self.engine.start(self.candidate_id)
         spec = self.spec
-        target = ProbeTarget(probe_host(spec.host_ip), spec.host_port, self.settings.health_path)
+        target = probe_target(
+            self.settings, self.name, spec.host_ip, spec.host_port, spec.container_port
+        )
         await self.readiness.wait(self.candidate_id, target, self.settings.readiness_timeout_s)
 
     async def _commit(self) -> None:

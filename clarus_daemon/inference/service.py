@@ -21,7 +21,7 @@ from clarus_daemon.inference.infrastructure import ensure_models_volume, ensure_
 from clarus_daemon.inference.locks import KeyedLocks
 from clarus_daemon.inference.policy import check_host_port, check_port_free, check_request
 from clarus_daemon.inference.pull import ImagePuller
-from clarus_daemon.inference.readiness import Readiness, accepts_connections, probe_host
+from clarus_daemon.inference.readiness import Readiness, accepts_connections, probe_target
 from clarus_daemon.inference.recovery import Recovered, recover_service
 from clarus_daemon.inference.rollout import Rollout, RolloutFailed
 from clarus_daemon.inference.spec import DeployRequest, ServiceSpec
@@ -150,11 +150,14 @@ class InferenceService:
         verdict = docker_health(container.status)
         if verdict is not None:
             return verdict
-        port = container.host_port
-        if not container.running or port is None:
+        found = container.labels
+        host_port = container.host_port
+        container_port = labels.int_label(found, labels.CONTAINER_PORT)
+        if not container.running or host_port is None or container_port is None:
             return "down"
-        host = probe_host(container.labels.get(labels.HOST_IP, ""))
-        reachable = await accepts_connections(host, port, LIST_PROBE_GRACE_S)
+        host_ip = found.get(labels.HOST_IP, "")
+        target = probe_target(self._settings, container.name, host_ip, host_port, container_port)
+        reachable = await accepts_connections(target.host, target.port, LIST_PROBE_GRACE_S)
         return "reachable" if reachable else "unreachable"
 
     async def reconcile(self) -> list[Recovered]:
