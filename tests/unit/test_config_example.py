@@ -25,8 +25,8 @@ def _keys(model: type[BaseModel], prefix: str = "") -> list[str]:
 def _documented(text: str) -> set[str]:
     """Keys written as `key =` in a [section], commented out or not."""
     found, section = set(), ""
-    for line in text.splitlines():
-        line = line.lstrip("# ").strip()
+    for raw_line in text.splitlines():
+        line = raw_line.lstrip("# ").strip()
         if header := re.match(r"^\[([a-z_.]+)", line):
             section = header.group(1).rstrip(".")
             found.add(".".join(section.split(".")[:2]))
