@@ -3,7 +3,9 @@
 Workers start with `spawn`, not `fork`: forking the daemon would copy its event
 loop, sockets and threads into the child. They ignore SIGINT (a Ctrl-C in a
 terminal reaches the whole process group; the daemon decides when they stop),
-run with Evidently's telemetry off, and import the heavy modules once, up front.
+run with Evidently's telemetry off, at a lower CPU priority (a check is batch work;
+on a busy two-core edge box the API must win), and import the heavy modules once,
+up front.
 """
 
 import asyncio
@@ -28,10 +30,12 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 PRELOADED = ("pandas", "evidently", "clarus_daemon.drift.detect")
+NICENESS = 10
 
 
 def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(NICENESS)
     os.environ["DO_NOT_TRACK"] = "1"
     for module in PRELOADED:
         importlib.import_module(module)

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from clarus_daemon.drift.errors import WorkerFailed
-from clarus_daemon.drift.worker_pool import WorkerPool
+from clarus_daemon.drift.worker_pool import NICENESS, WorkerPool
 
 
 def worker_facts() -> dict[str, object]:
@@ -17,6 +17,7 @@ def worker_facts() -> dict[str, object]:
         "do_not_track": os.environ.get("DO_NOT_TRACK"),
         "sigint_ignored": signal.getsignal(signal.SIGINT) is signal.SIG_IGN,
         "preloaded": all(m in sys.modules for m in ("pandas", "evidently")),
+        "niceness": os.nice(0),
     }
 
 
@@ -28,12 +29,13 @@ def fail() -> None:
     raise KeyError("bug")
 
 
-async def test_workers_are_separate_processes_without_telemetry_ignoring_sigint(
+async def test_workers_are_separate_low_priority_processes_without_telemetry(
     drift_workers: WorkerPool,
 ) -> None:
     facts = await drift_workers.run(worker_facts)
     assert facts["pid"] != os.getpid()
     assert facts == {**facts, "do_not_track": "1", "sigint_ignored": True, "preloaded": True}
+    assert facts["niceness"] == os.nice(0) + NICENESS
 
 
 async def test_a_dying_worker_fails_its_task_and_the_pool_recovers() -> None:
