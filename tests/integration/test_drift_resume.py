@@ -2,8 +2,6 @@
 what a re-run resumes, and when it starts afresh instead."""
 
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -148,15 +146,3 @@ async def test_a_journal_left_after_the_last_step_is_dropped_by_the_next_check(
 
     assert not second.resumed and second.verdict is not None and not second.verdict.drift
     assert _keys(s3_bucket, "/.pending/") == [] and _keys(s3_bucket, "/archive/") == archives
-
-
-def test_run_ids_sort_by_time_and_carry_the_monitor(tmp_path: Path) -> None:
-    from clarus_daemon.drift.naming import RunNames  # noqa: PLC0415
-
-    settings = make_settings(
-        drift={"monitors": {"m": {"bucket": "b", "reference": "d/ref.csv", "new_data": "d/n.csv"}}}
-    )
-    names = RunNames.new("m", settings.drift.monitors["m"], datetime(2026, 1, 2, 3, 4, 5, 6000, UTC))
-    assert names.run_id == "drift_m_20260102T030405.006Z"
-    assert names.archive == "d/archive/ref.20260102T030405.006Z.csv"
-    assert names.report_html == f"reports/{names.run_id}.html"
