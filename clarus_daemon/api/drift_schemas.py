@@ -18,7 +18,9 @@ class DriftQuerySchema(Schema):
 class ColumnDriftSchema(Schema):
     column = fields.String(required=True)
     method = fields.String(required=True, metadata={"description": "Evidently's test."})
-    score = fields.Float(required=True, metadata={"description": "p-value or distance."})
+    score = fields.Float(
+        required=True, allow_none=True, metadata={"description": "p-value or distance."}
+    )
     threshold = fields.Float(required=True)
     drifted = fields.Boolean(required=True)
 

@@ -6,6 +6,7 @@ type and the reference's size, and the dataset drifts when at least `drift_share
 of the compared columns do.
 """
 
+import math
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -65,13 +66,18 @@ def _failed_metric_ids(tests: list[Mapping[str, Any]]) -> set[str]:
     }
 
 
+def _finite(value: Any) -> float | None:
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
 def _column_results(report: Mapping[str, Any]) -> tuple[ColumnDrift, ...]:
     failed = _failed_metric_ids(report["tests"])
     return tuple(
         ColumnDrift(
             column=str(metric["config"]["column"]),
             method=str(metric["config"]["method"]),
-            score=float(metric["value"]),
+            score=_finite(metric["value"]),
             threshold=float(metric["config"]["threshold"]),
             drifted=metric["id"] in failed,
         )

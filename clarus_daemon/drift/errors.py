@@ -34,6 +34,13 @@ class NotConfigured(DaemonError):
     code = "not_configured"
 
 
+class ScratchSpaceError(DaemonError):
+    """The datasets cannot be written to the temporary directory (full disk, mostly)."""
+
+    status = 507
+    code = "insufficient_storage"
+
+
 class WorkerFailed(DaemonError):
     """The detection worker process died (out of memory, killed) or hit a bug."""
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from clarus_daemon.config.drift import MonitorSettings
 from clarus_daemon.drift.bookkeeping import record_step, run_step
+from clarus_daemon.drift.errors import ScratchSpaceError
 from clarus_daemon.drift.journal import Journal, JournalStore
 from clarus_daemon.drift.naming import RUN_METADATA, RunNames, journal_key
 from clarus_daemon.drift.results import Detection, DetectOptions
@@ -112,7 +113,12 @@ class DriftPipeline:
     async def _detect(
         self, monitor: MonitorSettings, heads: tuple[ObjectHead, ObjectHead]
     ) -> Detection:
-        workdir = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="clarus-drift-"))
+        try:
+            workdir = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="clarus-drift-"))
+        except OSError as err:
+            raise ScratchSpaceError(
+                f"Cannot create a temporary directory for the datasets: {err}"
+            ) from err
         try:
             paths = (workdir / "reference.csv", workdir / "new_data.csv")
             downloads = (

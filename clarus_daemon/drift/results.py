@@ -25,7 +25,8 @@ class DetectOptions:
 class ColumnDrift:
     column: str
     method: str
-    score: float
+    score: float | None
+    """None when the test gave no number (NaN): JSON has no NaN."""
     threshold: float
     drifted: bool
 

@@ -7,10 +7,11 @@ UpstreamUnavailable, anything else UpstreamError.
 
 import asyncio
 import io
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from aiohttp import ClientError
 from miniopy_async.api import Minio
@@ -18,12 +19,14 @@ from miniopy_async.commonconfig import REPLACE, CopySource
 from miniopy_async.error import MinioException, S3Error
 from multidict import CIMultiDict
 
+from clarus_daemon.drift.errors import ScratchSpaceError
 from clarus_daemon.errors import Conflict, NotFound, UpstreamError, UpstreamUnavailable
 
 SERVICE = "minio"
 MISSING = frozenset({"NoSuchKey", "NoSuchBucket", "NoSuchObject", "ResourceNotFound"})
 CHUNK_BYTES = 1 << 20
 META_PREFIX = "x-amz-meta-"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,18 @@ async def s3_errors(action: str, bucket: str, key: str) -> AsyncIterator[None]:
         ) from err
 
 
+async def _local(write: Awaitable[T], path: Path) -> T:
+    """A local file operation; its OSError must not pass for MinIO being unreachable."""
+    try:
+        return await write
+    except OSError as err:
+        raise ScratchSpaceError(
+            f"Cannot write the dataset to {path.parent} ({err.strerror or err}): free space "
+            "there or point TMPDIR at a larger disk",
+            details={"path": str(path)},
+        ) from err
+
+
 class DatasetStore:
     def __init__(self, client: Minio) -> None:
         self._client = client
@@ -110,9 +125,9 @@ class DatasetStore:
                 bucket, key, request_headers={"If-Match": f'"{source.etag}"'}
             )
             try:
-                with await asyncio.to_thread(destination.open, "wb") as file:
+                with await _local(asyncio.to_thread(destination.open, "wb"), destination) as file:
                     async for chunk in response.content.iter_chunked(CHUNK_BYTES):
-                        await asyncio.to_thread(file.write, chunk)
+                        await _local(asyncio.to_thread(file.write, chunk), destination)
             finally:
                 response.release()
 

@@ -2,12 +2,13 @@
 what a re-run resumes, and when it starts afresh instead."""
 
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from clarus_daemon.clients import open_minio
-from clarus_daemon.drift.errors import StepFailed
+from clarus_daemon.drift.errors import ScratchSpaceError, StepFailed
 from clarus_daemon.drift.pipeline import DriftPipeline
 from clarus_daemon.drift.service import DriftService
 from clarus_daemon.drift.steps import AfterDrift
@@ -146,3 +147,16 @@ async def test_a_journal_left_after_the_last_step_is_dropped_by_the_next_check(
 
     assert not second.resumed and second.verdict is not None and not second.verdict.drift
     assert _keys(s3_bucket, "/.pending/") == [] and _keys(s3_bucket, "/archive/") == archives
+
+
+async def test_a_local_write_failure_is_507_not_minio_unreachable(
+    service_and_store: tuple[DriftService, FlakyStore], s3_bucket: S3Bucket, tmp_path: Path
+) -> None:
+    _, store = service_and_store
+    s3_bucket.put(REFERENCE, wine("red"))
+    head = await store.head(s3_bucket.name, REFERENCE)
+
+    with pytest.raises(ScratchSpaceError) as caught:
+        await store.download(head, tmp_path / "missing-dir" / "reference.csv")
+
+    assert caught.value.status == 507 and "missing-dir" in caught.value.details["path"]
