@@ -31,6 +31,7 @@ QUERY = "query"
         422: {"description": "Unreadable CSV, different columns", "schema": ErrorSchema},
         502: {"description": "A step after the drift decision failed", "schema": ErrorSchema},
         503: {"description": "MinIO unreachable, or nothing configured", "schema": ErrorSchema},
+        507: {"description": "No room for the datasets in TMPDIR", "schema": ErrorSchema},
     },
 )
 @querystring_schema(DriftQuerySchema(), put_into=QUERY)
