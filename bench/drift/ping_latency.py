@@ -24,7 +24,7 @@ import boto3
 
 from bench.drift.synth import write_pair
 from tests.infra import processes
-from tests.infra.daemon_process import start_daemon
+from tests.infra.daemon_process import DaemonProcess, start_daemon
 from tests.infra.ports import free_port, port_open, wait_until
 
 BUCKET = "datasets"
@@ -125,36 +125,42 @@ def start_s3(tmp: Path) -> tuple[subprocess.Popen[bytes], int]:
     return process, port
 
 
+def measure(daemon: DaemonProcess, port: int, s3: Any, reference: Path, checks: int) -> list[str]:
+    idle, _ = ping_while(port, lambda: time.sleep(3))
+    lines = [f"| idle | {stats(idle)} | - | - |"]
+    for number in range(1, checks + 1):
+        s3.upload_file(str(reference), BUCKET, REFERENCE)
+        busy, answer = ping_while(port, lambda: check(port))
+        label = "first check (worker starts)" if number == 1 else f"check {number}"
+        lines.append(
+            f"| {label} | {stats(busy)} | {answer['wall_s']:.1f} | {answer['duration_s']:.1f} |"
+        )
+    children = ", ".join(f"{peak_rss_mib(p):.0f}" for p in worker_pids(daemon.process.pid))
+    memory = (
+        f"Peak RSS: daemon process {peak_rss_mib(daemon.process.pid):.0f} MiB; its child "
+        f"processes (multiprocessing's resource tracker, the worker) {children} MiB."
+    )
+    return [*lines, "", memory]
+
+
 def run(rows: int, checks: int, data_dir: Path, tmp: Path) -> str:
     reference, new_data = write_pair(data_dir, rows)
     moto, s3_port = start_s3(tmp)
-    s3 = boto3.client(
-        "s3", endpoint_url=f"http://127.0.0.1:{s3_port}", region_name="us-east-1",
-        aws_access_key_id=KEYS["access_key"], aws_secret_access_key=KEYS["secret_key"],
-    )  # fmt: skip
-    s3.create_bucket(Bucket=BUCKET)
-    s3.upload_file(str(new_data), BUCKET, NEW_DATA)
-    daemon_port = free_port()
-    daemon = start_daemon(
-        tmp, _config(daemon_port, s3_port, tmp), ping_url=f"http://127.0.0.1:{daemon_port}/api/ping"
-    )
     try:
-        idle, _ = ping_while(daemon_port, lambda: time.sleep(3))
-        lines = [f"| idle | {stats(idle)} | - | - |"]
-        for number in range(1, checks + 1):
-            s3.upload_file(str(reference), BUCKET, REFERENCE)
-            busy, answer = ping_while(daemon_port, lambda: check(daemon_port))
-            label = "first check (worker starts)" if number == 1 else f"check {number}"
-            lines.append(
-                f"| {label} | {stats(busy)} | {answer['wall_s']:.1f} | {answer['duration_s']:.1f} |"
-            )
-        children = ", ".join(f"{peak_rss_mib(p):.0f}" for p in worker_pids(daemon.process.pid))
-        memory = (
-            f"Peak RSS: daemon process {peak_rss_mib(daemon.process.pid):.0f} MiB; its child "
-            f"processes (multiprocessing's resource tracker, the worker) {children} MiB."
-        )
+        s3 = boto3.client(
+            "s3", endpoint_url=f"http://127.0.0.1:{s3_port}", region_name="us-east-1",
+            aws_access_key_id=KEYS["access_key"], aws_secret_access_key=KEYS["secret_key"],
+        )  # fmt: skip
+        s3.create_bucket(Bucket=BUCKET)
+        s3.upload_file(str(new_data), BUCKET, NEW_DATA)
+        port = free_port()
+        config = _config(port, s3_port, tmp)
+        daemon = start_daemon(tmp, config, ping_url=f"http://127.0.0.1:{port}/api/ping")
+        try:
+            lines = measure(daemon, port, s3, reference, checks)
+        finally:
+            daemon.terminate()
     finally:
-        daemon.terminate()
         processes.stop(moto)
     size_mb = (reference.stat().st_size + new_data.stat().st_size) / 1e6
     return "\n".join(
@@ -164,8 +170,6 @@ def run(rows: int, checks: int, data_dir: Path, tmp: Path) -> str:
             "| phase | pings | p50 ms | p99 ms | max ms | check wall s | check duration_s |",
             "|---|---|---|---|---|---|---|",
             *lines,
-            "",
-            memory,
             "",
         ]
     )
