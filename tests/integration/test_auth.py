@@ -61,6 +61,8 @@ async def test_read_token_cannot_change_anything(client: TestClient[Any, Any]) -
     response = await client.post("/api/inference/deploy", headers=bearer(READER), json={})
     assert response.status == 403
     assert (await response.json())["error"] == "forbidden"
+    drift_check = await client.get("/api/detect_data_drift", headers=bearer(READER))
+    assert drift_check.status == 403
 
 
 def test_open_listener_without_token_refuses_to_start(tmp_path: Path) -> None:
