@@ -81,9 +81,15 @@ class DockerEngine:
             self.process = None
 
     def kill(self) -> None:
-        if self.process is not None:
-            processes.kill(self.process)
-            self.process = None
+        """SIGKILL dockerd and its containerd, as a crash would."""
+        if self.process is None:
+            return
+        processes.kill(self.process)
+        self.process = None
+        assert self.root is not None
+        # A killed containerd may linger as a zombie nobody reaps here; its pid file
+        # would make the next dockerd wait for it forever.
+        (self.root / "exec" / "containerd" / "containerd.pid").unlink(missing_ok=True)
 
 
 def _start_owned_engine() -> DockerEngine:
