@@ -52,15 +52,6 @@ def rewrite(data: bytes, change: Callable[[list[dict[str, str]]], list[dict[str,
     return out.getvalue().encode()
 
 
-async def eventually(check: Callable[[], bool], timeout_s: float = 30.0) -> None:
-    """Return once check() holds; polled, for states no event announces."""
-    for _ in range(int(timeout_s / 0.01)):
-        if check():
-            return
-        await asyncio.sleep(0.01)
-    raise TimeoutError(f"not within {timeout_s:g} s")
-
-
 def monitor(bucket: S3Bucket, **overrides: Any) -> dict[str, Any]:
     """The old kit's wine monitor in `bucket` (MINIO_* as the README shows them)."""
     return {

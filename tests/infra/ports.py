@@ -1,5 +1,6 @@
 """Free loopback ports and waiting for servers to answer."""
 
+import asyncio
 import socket
 import time
 from collections.abc import Callable
@@ -25,3 +26,14 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.2)
         return sock.connect_ex((host, port)) == 0
+
+
+async def eventually(
+    check: Callable[[], bool], timeout_s: float = 30.0, step_s: float = 0.05
+) -> None:
+    """Return once check() holds; polled, for states no event announces."""
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not within {timeout_s:g} s")
+        await asyncio.sleep(step_s)

@@ -12,13 +12,12 @@ from tests.infra.drift_app import (
     NEW_DATA,
     REFERENCE,
     DriftAppFactory,
-    eventually,
     monitor,
     red_halves,
     wine,
 )
 from tests.infra.ids_agent import IdsAgentFake
-from tests.infra.ports import free_port
+from tests.infra.ports import eventually, free_port
 from tests.infra.s3 import S3Bucket
 
 pytestmark = pytest.mark.integration

@@ -6,25 +6,16 @@ removes the half-made successor and keeps the old service, listed and intact.
 """
 
 import asyncio
-import time
-from collections.abc import Callable
 
 import pytest
 
 from tests.infra.docker_engine import DockerEngine
 from tests.infra.images import InferenceApi, InferenceLab
-from tests.infra.ports import free_port
+from tests.infra.ports import eventually, free_port
 
 pytestmark = pytest.mark.integration
 
 DEPLOY = "/api/inference/deploy"
-
-
-async def eventually(check: Callable[[], bool], timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        assert time.monotonic() < deadline, "condition not reached"
-        await asyncio.sleep(0.3)
 
 
 async def test_engine_killed_mid_replacement_keeps_the_old_service(

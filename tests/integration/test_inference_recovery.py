@@ -5,9 +5,7 @@ import contextlib
 import json
 import os
 import threading
-import time
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +14,11 @@ import pytest
 from clarus_daemon.inference.owner import _identity
 from tests.infra.daemon_process import start_daemon
 from tests.infra.images import InferenceApi, InferenceLab, fetch
-from tests.infra.ports import free_port
+from tests.infra.ports import eventually, free_port
 
 pytestmark = pytest.mark.integration
 
 DEPLOY = "/api/inference/deploy"
-
-
-async def eventually(check: Callable[[], bool], timeout_s: float = 20) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        assert time.monotonic() < deadline, "condition not reached"
-        await asyncio.sleep(0.2)
 
 
 def leave_candidate(

@@ -14,11 +14,11 @@ from tests.infra.drift_app import (
     REFERENCE,
     DriftApp,
     DriftAppFactory,
-    eventually,
     monitor,
     wine,
 )
 from tests.infra.ids_agent import IdsAgentFake
+from tests.infra.ports import eventually
 from tests.infra.s3 import S3Bucket
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.infra.daemon_process import http_get, start_daemon
+from tests.infra.drift_app import red_halves
 from tests.infra.ports import free_port
+from tests.infra.s3 import ACCESS_KEY, SECRET_KEY, S3Bucket, S3Server
 
 OLD_DRIFT_ENV = {
     "MINIO_IP": "127.0.0.1",
@@ -50,17 +52,32 @@ def test_every_route_answers_on_every_listener(tmp_path: Path) -> None:
         daemon.terminate()
 
 
-def test_compat_port_opens_when_old_drift_variables_are_set(tmp_path: Path) -> None:
+def test_old_drift_clients_reach_the_check_on_the_compat_port(
+    tmp_path: Path, s3_server: S3Server, s3_bucket: S3Bucket
+) -> None:
+    reference, new = red_halves()
+    s3_bucket.put("uc_wine/red.csv", reference)
+    s3_bucket.put("uc_wine/red-new.csv", new)
+    old_env = {
+        "MINIO_IP": "127.0.0.1",
+        "MINIO_PORT": str(s3_server.port),
+        "MINIO_USER": ACCESS_KEY,
+        "MINIO_PASSWORD": SECRET_KEY,
+        "MINIO_BUCKET": s3_bucket.name,
+        "MINIO_REF_DATA": "uc_wine/red.csv",
+        "MINIO_NEW_DATA": "uc_wine/red-new.csv",
+        "MINIO_REPORT_PATH": "uc_wine/reports",
+    }
     port, compat = free_port(), free_port()
     daemon = start_daemon(
-        tmp_path,
-        _config([port], compat),
-        ping_url=f"http://127.0.0.1:{port}/api/ping",
-        env=OLD_DRIFT_ENV,
+        tmp_path, _config([port], compat), ping_url=f"http://127.0.0.1:{port}/api/ping", env=old_env
     )
     try:
-        assert http_get(f"http://127.0.0.1:{compat}/api/ping")[0] == 200
         assert "compatibility" in daemon.log()
+        for listener in (port, compat):
+            status, body = http_get(f"http://127.0.0.1:{listener}/api/detect_data_drift", 120)
+            assert status == 200, body
+            assert json.loads(body)["message"] == "Drift NOT detected"
     finally:
         daemon.terminate()
 
