@@ -1,8 +1,10 @@
-"""The drift pipeline against a real Airflow 3 (opt-in: CLARUS_TEST_REAL_AIRFLOW=1).
+"""The drift pipeline against a real Airflow 3 (`airflow standalone`; CLARUS_TEST_REAL_AIRFLOW=0
+skips it: it needs ~300 MB of disk and ~5 GB of memory, and a minute to install and start).
 
-CI runs the same calls against the contract fake; this test checks the fake's
-contract against the real thing once: version detection, the token, the trigger
-body, the answer to a repeated run id, and that the DAG run really executes.
+The other drift tests make the same calls to the contract fake (Airflow 2's v1 API has
+no real server here); this test checks the fake's contract against the real thing:
+version detection, the token, the trigger body, the answer to a repeated run id, and
+that the DAG run really executes.
 """
 
 import asyncio
