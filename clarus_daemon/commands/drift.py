@@ -19,7 +19,7 @@ from clarus_daemon.drift.service import TRIGGER_MANUAL
 from clarus_daemon.drift.setup import open_drift_service
 from clarus_daemon.drift.summary import DriftSummary
 from clarus_daemon.errors import DaemonError
-from clarus_daemon.events import Events
+from clarus_daemon.history.recording import recorded_events
 from clarus_daemon.observability import setup_logging
 
 EXIT_FAILED = 1
@@ -40,7 +40,8 @@ async def _check(settings: Settings, requested: str | None) -> DriftSummary:
     async with (
         ClientSession(timeout=timeout) as session,
         open_minio(settings) as minio,
-        open_drift_service(settings, session, minio, Events()) as service,
+        recorded_events(settings.history) as events,
+        open_drift_service(settings, session, minio, events) as service,
     ):
         # wait: a daemon's check of the same monitor is another process, not this lock
         return await service.run(service.monitor_name(requested), trigger=TRIGGER_MANUAL, wait=True)

@@ -27,7 +27,7 @@ from rich.progress import (
 from clarus_daemon.commands.common import add_config_options, settings_or_exit
 from clarus_daemon.config import Settings
 from clarus_daemon.errors import DaemonError
-from clarus_daemon.events import Events
+from clarus_daemon.history.recording import recorded_events
 from clarus_daemon.models.resolve import STAGES, Selection
 from clarus_daemon.models.result import FetchResult
 from clarus_daemon.models.setup import artifact_s3, build_fetcher
@@ -92,8 +92,9 @@ async def _pull(settings: Settings, args: argparse.Namespace, progress: Progress
         ClientSession(timeout=timeout) as session,
         artifact_s3(settings) as s3,
         _docker(settings) as docker,
+        recorded_events(settings.history) as events,
     ):
-        fetcher = build_fetcher(settings, session, Events(), s3=s3, docker=docker)
+        fetcher = build_fetcher(settings, session, events, s3=s3, docker=docker)
         return await fetcher.fetch(args.exp_id, selection, _Bar(progress))
 
 

@@ -1,6 +1,7 @@
 """`clarus-daemon drift run`: the check from a shell, configured by the old variables."""
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ def drift_run(
         "MINIO_REF_DATA": REFERENCE,
         "MINIO_NEW_DATA": NEW_DATA,
         "MINIO_REPORT_PATH": REPORTS,
+        "CLARUS__HISTORY__PATH": str(tmp_path / "history.sqlite3"),
     }
     return subprocess.run(
         [sys.executable, "-m", "clarus_daemon", "drift", "run", *args],
@@ -52,6 +54,9 @@ def test_drift_run_prints_the_summary_and_acts_on_drift(
     assert summary["done"] == ["save_report", "archive_reference", "replace_reference"]
     assert s3_bucket.get(REFERENCE) == wine("white")
     assert s3_bucket.get(summary["archived_reference"]) == wine("red")
+    with sqlite3.connect(tmp_path / "history.sqlite3") as history:
+        recorded = history.execute("SELECT monitor, outcome FROM drift_runs").fetchall()
+    assert len(recorded) == 1 and recorded[0][0] == "default"
 
 
 def test_drift_run_fails_with_the_error_as_json(

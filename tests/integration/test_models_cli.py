@@ -16,7 +16,10 @@ pytestmark = pytest.mark.integration
 def pull(tmp_path: Path, tracking_uri: str, *args: str) -> subprocess.CompletedProcess[str]:
     config = tmp_path / "clarus-daemon.toml"
     models_root = tmp_path / "models"
-    config.write_text(f'[mlflow]\ntracking_uri = "{tracking_uri}"\nmodels_root = "{models_root}"\n')
+    config.write_text(
+        f'[mlflow]\ntracking_uri = "{tracking_uri}"\nmodels_root = "{models_root}"\n'
+        f'[history]\npath = "{tmp_path / "history.sqlite3"}"\n'
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "CLARUS"))}
     return subprocess.run(
         [sys.executable, "-m", "clarus_daemon", "model", "pull", *args, "--config", str(config)],
