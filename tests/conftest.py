@@ -1,5 +1,6 @@
 pytest_plugins = [
     "tests.infra.docker_engine",
+    "tests.infra.venvs",
     "tests.infra.ids_agent",
     "tests.infra.registry",
     "tests.infra.images",

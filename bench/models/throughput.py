@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.infra.daemon_process import start_daemon
-from tests.infra.mlflow_server import TIMINGS, MlflowServer, mlflow_venv
+from tests.infra.mlflow_server import MlflowServer, mlflow_venv
 from tests.infra.ports import free_port
+from tests.infra.venvs import SETUP_SECONDS, record
 
 EXP_ID = "UC_Bench"
 ARTIFACTS = "api/2.0/mlflow-artifacts/artifacts"
@@ -98,7 +99,9 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 def _report(args: argparse.Namespace, mb: float, results: dict[str, list[float]]) -> str:
-    setup = ", ".join(f"{step}: {seconds:.1f} s" for step, seconds in TIMINGS.items())
+    setup = ", ".join(
+        f"{step}: {seconds:.1f} s" for step, seconds in SETUP_SECONDS["MLflow"].items()
+    )
     return "\n".join(
         [
             "# Model download throughput",
@@ -140,14 +143,14 @@ def _report(args: argparse.Namespace, mb: float, results: dict[str, list[float]]
 def _run(args: argparse.Namespace, work: Path) -> str:
     server = MlflowServer(mlflow_venv(), work / "mlflow")
     server.root.mkdir()
-    TIMINGS["mlflow server start"] = server.start()
+    record("MLflow", "mlflow server start", server.start())
     daemon = None
     try:
         started = time.monotonic()
         server.log_models(
             [{"name": EXP_ID, "versions": [{"stage": "Production"}], "blob_mb": args.mb}]
         )
-        TIMINGS[f"logging the {args.mb} MiB model"] = time.monotonic() - started
+        record("MLflow", f"logging the {args.mb} MiB model", time.monotonic() - started)
         root = _artifact_root(server)
         files = _list_files(server, root)
         port, models_root = free_port(), work / "models"

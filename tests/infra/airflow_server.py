@@ -20,8 +20,8 @@ import pytest
 from tests.fakes.airflow import DAG_ID
 from tests.infra import processes
 from tests.infra.ports import free_port, wait_until
+from tests.infra.venvs import record, venv_from_script
 
-REPO = Path(__file__).resolve().parents[2]
 ENABLE_VAR = "CLARUS_TEST_REAL_AIRFLOW"
 DAG_FILE = f'''
 from datetime import datetime
@@ -30,18 +30,10 @@ from airflow.providers.standard.operators.empty import EmptyOperator
 with DAG("{DAG_ID}", start_date=datetime(2024, 1, 1), schedule=None, catchup=False):
     EmptyOperator(task_id="retrain")
 '''
-TIMINGS: dict[str, float] = {}
 
 
 def airflow_venv() -> Path:
-    started = time.monotonic()
-    result = subprocess.run(
-        [str(REPO / "scripts" / "airflow-venv")], capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"scripts/airflow-venv failed:\n{result.stderr[-3000:]}")
-    TIMINGS["airflow venv (scripts/airflow-venv)"] = time.monotonic() - started
-    return Path(result.stdout.strip().splitlines()[-1])
+    return venv_from_script("Airflow", "airflow-venv")
 
 
 @dataclass
@@ -121,14 +113,8 @@ def airflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Airflow
     if os.environ.get(ENABLE_VAR) == "0":
         pytest.skip(f"real Airflow switched off ({ENABLE_VAR}=0)")
     server = AirflowServer(airflow_venv(), tmp_path_factory.mktemp("airflow"))
-    TIMINGS["airflow standalone start"] = server.start()
+    record("Airflow", "airflow standalone start", server.start())
     try:
         yield server
     finally:
         server.stop()
-
-
-def pytest_terminal_summary(terminalreporter: object) -> None:
-    if TIMINGS:
-        steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in TIMINGS.items())
-        terminalreporter.write_line(f"Airflow set-up: {steps}")  # type: ignore[attr-defined]

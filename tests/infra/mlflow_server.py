@@ -24,8 +24,8 @@ from clarus_daemon.app import create_app
 from tests.infra import processes
 from tests.infra.app_settings import make_settings
 from tests.infra.ports import free_port, wait_until
+from tests.infra.venvs import record, venv_from_script
 
-REPO = Path(__file__).resolve().parents[2]
 LOG_MODEL_SCRIPT = Path(__file__).with_name("mlflow_log_model.py")
 MLFLOW_ENV = {
     "MLFLOW_DISABLE_TELEMETRY": "true",
@@ -35,19 +35,9 @@ MLFLOW_ENV = {
     "PYTHONDONTWRITEBYTECODE": "",
 }
 
-TIMINGS: dict[str, float] = {}
-"""Seconds per set-up step, for the terminal summary (CI budget)."""
-
 
 def mlflow_venv() -> Path:
-    started = time.monotonic()
-    result = subprocess.run(
-        [str(REPO / "scripts" / "mlflow-venv")], capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"scripts/mlflow-venv failed:\n{result.stderr[-3000:]}")
-    TIMINGS["mlflow venv (scripts/mlflow-venv)"] = time.monotonic() - started
-    return Path(result.stdout.strip().splitlines()[-1])
+    return venv_from_script("MLflow", "mlflow-venv")
 
 
 def _healthy(url: str) -> bool:
@@ -120,7 +110,7 @@ class MlflowServer:
 @pytest.fixture(scope="session")
 def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MlflowServer]:
     server = MlflowServer(mlflow_venv(), tmp_path_factory.mktemp("mlflow"))
-    TIMINGS["mlflow server start"] = server.start()
+    record("MLflow", "mlflow server start", server.start())
     try:
         yield server
     finally:
@@ -158,7 +148,7 @@ def mlflow_models(
             {"name": "UC_Orphan", "versions": []},  # an experiment without a registered model
         ]
     )
-    TIMINGS["logging test models"] = time.monotonic() - started
+    record("MLflow", "logging test models", time.monotonic() - started)
     return SeededModels(mlflow_server, logged["UC_Energy"], logged["UC_Big"][0])
 
 
@@ -177,9 +167,3 @@ def models_api(aiohttp_client: Callable[..., Awaitable[TestClient[Any, Any]]]) -
         return await aiohttp_client(create_app(settings))
 
     return build
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if TIMINGS:
-        steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in TIMINGS.items())
-        terminalreporter.write_line(f"MLflow set-up: {steps}")
