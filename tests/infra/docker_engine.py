@@ -123,4 +123,6 @@ def docker_engine() -> Iterator[DockerEngine]:
     finally:
         engine.stop()
         assert engine.root is not None
+        # container shims orphaned by a test that SIGKILLed the engine outlive it
+        subprocess.run(["pkill", "-9", "-f", str(engine.root)], check=False)
         shutil.rmtree(engine.root, ignore_errors=True)
