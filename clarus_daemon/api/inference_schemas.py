@@ -1,5 +1,6 @@
 """Bodies and answers of the inference endpoints, old shapes included."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
@@ -46,6 +47,13 @@ def _port(description: str, example: int) -> fields.Integer:
             "example": example,
         },
     )
+
+
+def _require(data: dict[str, Any], keys: Iterable[str]) -> None:
+    """Required-ness checked after loading, so each body shape names its own missing keys."""
+    missing = {key: ["Missing data for required field."] for key in keys if key not in data}
+    if missing:
+        raise ValidationError(missing)
 
 
 class EnvValue(fields.Field):
@@ -98,9 +106,7 @@ class DeploySchema(Schema):
                 "Give {inference_id, docker_img_uri, inference_rest_api_port, "
                 "inference_rest_api_forward_port[, env]} or {exp_id, docker_img}."
             )
-        missing = {key: ["Missing data for required field."] for key in wanted if key not in data}
-        if missing:
-            raise ValidationError(missing)
+        _require(data, wanted)
 
 
 class DataSpaceDeploySchema(Schema):
@@ -114,10 +120,7 @@ class DataSpaceDeploySchema(Schema):
 
     @validates_schema
     def _required(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        keys = ("exp_id", "inference_id", "inference_rest_api_forward_port")
-        missing = {key: ["Missing data for required field."] for key in keys if key not in data}
-        if missing:
-            raise ValidationError(missing)
+        _require(data, ("exp_id", "inference_id", "inference_rest_api_forward_port"))
 
 
 class RemoveSchema(Schema):

@@ -7,23 +7,17 @@ error as JSON on stdout, its message on stderr).
 
 import argparse
 import asyncio
-import json
-import sys
 
 from aiohttp import ClientSession, ClientTimeout
 
 from clarus_daemon.clients import open_minio
-from clarus_daemon.commands.common import add_config_options, settings_or_exit
+from clarus_daemon.commands.common import add_config_options, print_outcome, settings_or_exit
 from clarus_daemon.config import Settings
 from clarus_daemon.drift.service import TRIGGER_MANUAL
 from clarus_daemon.drift.setup import open_drift_service
 from clarus_daemon.drift.summary import DriftSummary
-from clarus_daemon.errors import DaemonError
 from clarus_daemon.history.recording import recorded_events
 from clarus_daemon.observability import setup_logging
-
-EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -50,14 +44,6 @@ async def _check(settings: Settings, requested: str | None) -> DriftSummary:
 def run(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     setup_logging(settings.server.log_format, "WARNING")
-    try:
-        summary = asyncio.run(_check(settings, args.monitor))
-    except DaemonError as err:
-        print(json.dumps({"error": err.code, "message": err.message, "details": err.details}))
-        print(f"clarus-daemon: {err.message}", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("clarus-daemon: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    print(json.dumps(summary.answer(), indent=2))
-    return 0
+    return print_outcome(
+        lambda: asyncio.run(_check(settings, args.monitor)).answer(), "interrupted"
+    )

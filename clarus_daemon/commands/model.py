@@ -6,10 +6,9 @@ stdout); a per-experiment file lock keeps it from racing a running daemon.
 
 import argparse
 import asyncio
-import json
-import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 import aiodocker
 from aiohttp import ClientSession, ClientTimeout
@@ -24,16 +23,12 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from clarus_daemon.commands.common import add_config_options, settings_or_exit
+from clarus_daemon.commands.common import add_config_options, print_outcome, settings_or_exit
 from clarus_daemon.config import Settings
-from clarus_daemon.errors import DaemonError
 from clarus_daemon.history.recording import recorded_events
 from clarus_daemon.models.resolve import STAGES, Selection
 from clarus_daemon.models.result import FetchResult
 from clarus_daemon.models.setup import artifact_s3, build_fetcher
-
-EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -109,14 +104,9 @@ def run(args: argparse.Namespace) -> int:
         console=Console(stderr=True),
         disable=args.no_progress,
     )
-    try:
+
+    def pull() -> Mapping[str, Any]:
         with progress:
-            result = asyncio.run(_pull(settings, args, progress))
-    except DaemonError as err:
-        print(f"clarus-daemon: {err.message}", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("clarus-daemon: interrupted; the current model is unchanged", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    print(json.dumps(result.summary(), indent=2))
-    return 0
+            return asyncio.run(_pull(settings, args, progress)).summary()
+
+    return print_outcome(pull, "interrupted; the current model is unchanged")

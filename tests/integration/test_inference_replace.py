@@ -19,6 +19,14 @@ async def deploy(client: TestClient[Any, Any], request: dict[str, Any]) -> tuple
     return response.status, await response.json()
 
 
+async def running_v1(client: TestClient[Any, Any], lab: InferenceLab) -> tuple[str, int, Any]:
+    """A fresh service of good_v1: its id, host port and deploy answer."""
+    inference_id, port = lab.new_id(), free_port()
+    status, first = await deploy(client, lab.body(inference_id, port))
+    assert status == 201, first
+    return inference_id, port, first
+
+
 def started_at(lab: InferenceLab, name: str) -> str:
     return str(lab.inspect(name)["State"]["StartedAt"])
 
@@ -48,9 +56,7 @@ async def test_new_image_replaces_the_service_on_the_same_port(
 ) -> None:
     client = await inference_api()
     events = record_events(client)
-    inference_id, port = inference_lab.new_id(), free_port()
-    status, first = await deploy(client, inference_lab.body(inference_id, port))
-    assert status == 201, first
+    inference_id, port, first = await running_v1(client, inference_lab)
 
     request = inference_lab.body(inference_id, port, docker_img_uri=inference_lab.images.good_v2)
     status, second = await deploy(client, request)
@@ -88,9 +94,7 @@ async def test_broken_successor_is_rolled_back(
 ) -> None:
     client = await inference_api()
     events = record_events(client)
-    inference_id, port = inference_lab.new_id(), free_port()
-    status, first = await deploy(client, inference_lab.body(inference_id, port))
-    assert status == 201, first
+    inference_id, port, first = await running_v1(client, inference_lab)
 
     request = inference_lab.body(inference_id, port, docker_img_uri=inference_lab.images.broken)
     status, failed = await deploy(client, request)
@@ -152,9 +156,7 @@ async def test_failed_pull_keeps_the_running_service(
     inference_api: InferenceApi, inference_lab: InferenceLab
 ) -> None:
     client = await inference_api()
-    inference_id, port = inference_lab.new_id(), free_port()
-    status, first = await deploy(client, inference_lab.body(inference_id, port))
-    assert status == 201, first
+    inference_id, port, first = await running_v1(client, inference_lab)
     missing = inference_lab.images.registry.ref("clarus-test/good:404")
 
     status, failed = await deploy(

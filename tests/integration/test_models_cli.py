@@ -47,4 +47,4 @@ def test_pull_failure_exits_1_with_the_reason(mlflow_models: SeededModels, tmp_p
     result = pull(tmp_path, mlflow_models.server.url, "UC_Energy", "--stage", "staging")
     assert result.returncode == 1
     assert "no version in stage 'Staging'" in result.stderr
-    assert result.stdout == ""
+    assert json.loads(result.stdout)["error"] == "not_found"
