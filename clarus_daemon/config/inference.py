@@ -3,9 +3,9 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
-from clarus_daemon.config.base import PositiveSeconds, Section
+from clarus_daemon.config.base import Port, PositiveSeconds, Section
 
 
 class RegistryCredentials(Section):
@@ -47,7 +47,7 @@ class InferenceSettings(Section):
         description="Globs of image references (registry/repository:tag) that may run; "
         "anything else is refused before a pull. E.g. ['registry.plant:5001/*'].",
     )
-    host_port_range: tuple[int, int] = Field(
+    host_port_range: tuple[Port, Port] = Field(
         (1024, 65535), description="Inclusive range host ports may be published on."
     )
     max_env_value_bytes: int = Field(
@@ -81,3 +81,10 @@ class InferenceSettings(Section):
     recovery_retry_s: PositiveSeconds = Field(
         10.0, description="Retry interval of the start-up recovery while the engine is down (s)."
     )
+
+    @model_validator(mode="after")
+    def _port_range_is_ordered(self) -> "InferenceSettings":
+        low, high = self.host_port_range
+        if low > high:
+            raise ValueError(f"host_port_range [{low}, {high}]: the first port is above the second")
+        return self

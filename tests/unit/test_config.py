@@ -111,6 +111,8 @@ def test_example_config_and_env_are_valid() -> None:
         ({}, "[server]\nlog_format = 3\n", "server.log_format"),
         ({}, "[server]\nbogus = 1\n", "server.bogus"),
         ({}, "[inference]\nreadiness_timeout_s = 'soon'\n", "inference.readiness_timeout_s"),
+        ({}, "[inference]\nhost_port_range = [9000, 80]\n", "host_port_range"),
+        ({}, "[inference]\nhost_port_range = [0, 80]\n", "inference.host_port_range"),
         ({}, "[server\n", "not valid TOML"),
     ],
 )
