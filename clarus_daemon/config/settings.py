@@ -1,5 +1,7 @@
 """The one typed settings object the daemon is built from."""
 
+from pathlib import Path
+
 from pydantic import Field
 
 from clarus_daemon.config.auth import AuthSettings
@@ -25,3 +27,8 @@ class Settings(Section):
     drift: DriftSettings = Field(default_factory=DriftSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     history: HistorySettings = Field(default_factory=HistorySettings)
+
+    @property
+    def state_dir(self) -> Path:
+        """Where the daemon keeps what must survive a restart: the history's directory."""
+        return self.history.path.parent
