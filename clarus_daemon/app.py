@@ -21,6 +21,7 @@ from clarus_daemon.api.middlewares import error_middleware, request_context_midd
 from clarus_daemon.auth import TokenVerifier
 from clarus_daemon.config import Settings
 from clarus_daemon.events import Events
+from clarus_daemon.listeners import CompatListener, compat_listener
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -38,6 +39,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.SETTINGS] = settings
     app[keys.EVENTS] = Events()
     app[keys.TOKEN_VERIFIER] = TokenVerifier(settings.auth)
+    app[keys.COMPAT_LISTENER] = CompatListener(compat_listener(settings))
     app.cleanup_ctx.extend([clients.http_session_ctx, clients.docker_ctx, clients.minio_ctx])
     # history first: its store opens before, and closes after, the services that feed it
     for routes in (ping, history, metrics, models, inference, drift, status_page):

@@ -7,10 +7,11 @@ import ssl
 
 from aiohttp import web
 
+from clarus_daemon import keys
 from clarus_daemon.app import create_app
 from clarus_daemon.config import Settings
 from clarus_daemon.config.server import ListenAddress
-from clarus_daemon.listeners import compat_listener, exposed_without_auth
+from clarus_daemon.listeners import compat_blocked_by_auth, exposed_without_auth
 
 log = logging.getLogger("clarus_daemon.server")
 
@@ -34,14 +35,28 @@ async def _start_sites(runner: web.AppRunner, settings: Settings) -> None:
             await _start_site(runner, address, ssl_context)
         except OSError as err:
             raise StartupError(f"cannot listen on {address}: {err.strerror}") from err
-    compat = compat_listener(settings)
+    await _start_compat_site(runner, settings, ssl_context)
+
+
+async def _start_compat_site(
+    runner: web.AppRunner, settings: Settings, ssl_context: ssl.SSLContext | None
+) -> None:
+    """The address the daemon adds by itself: whatever goes wrong, the start goes on."""
+    status = runner.app[keys.COMPAT_LISTENER]
+    compat = status.address
     if compat is None:
         return
-    try:
-        await _start_site(runner, compat, ssl_context)
+    if compat_blocked_by_auth(settings, compat):
+        status.problem = "it would answer beyond loopback without authentication"
+    else:
+        try:
+            await _start_site(runner, compat, ssl_context)
+        except OSError as err:
+            status.problem = err.strerror or str(err)
+    if status.problem is None:
         log.info("old drift detector address %s answers too (compatibility)", compat)
-    except OSError as err:
-        log.warning("compatibility address %s skipped: %s", compat, err.strerror)
+    else:
+        log.warning("compatibility address %s skipped: %s", compat, status.problem)
 
 
 def _refuse_open_api(settings: Settings) -> None:

@@ -32,11 +32,18 @@ class HealthSchema(Schema):
 
 
 def health_warnings(app: web.Application) -> list[str]:
+    warnings = []
     exposed = exposed_without_auth(app[keys.SETTINGS])
-    if not exposed:
-        return []
-    where = ", ".join(map(str, exposed))
-    return [f"API reachable on {where} without authentication (--insecure-no-auth)"]
+    if exposed:
+        where = ", ".join(map(str, exposed))
+        warnings.append(f"API reachable on {where} without authentication (--insecure-no-auth)")
+    compat = app[keys.COMPAT_LISTENER]
+    if compat.address is not None and compat.problem is not None:
+        warnings.append(
+            f"the old drift detector's address {compat.address} does not answer: "
+            f"{compat.problem}; its clients must call the daemon's own port"
+        )
+    return warnings
 
 
 @docs(

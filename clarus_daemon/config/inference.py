@@ -18,7 +18,9 @@ class DockerSettings(Section):
         "unix:///var/run/docker.sock", description="Docker Engine address; DOCKER_HOST."
     )
     config_file: Path | None = Field(
-        None, description="Docker client config.json whose 'auths' log in to registries."
+        None,
+        description="Docker client config.json (auths, credsStore, credHelpers); unset: "
+        "$DOCKER_CONFIG/config.json, else ~/.docker/config.json, as the Docker CLI looks.",
     )
     registries: dict[str, RegistryCredentials] = Field(
         default_factory=dict, description="Registry host[:port] -> credentials."
