@@ -15,6 +15,7 @@ from clarus_daemon.api import (
     status_page,
 )
 from clarus_daemon.api.auth import auth_middleware
+from clarus_daemon.api.json_body import json_body_middleware
 from clarus_daemon.api.limits import body_deadline_middleware
 from clarus_daemon.api.metrics import metrics_middleware
 from clarus_daemon.api.middlewares import error_middleware, request_context_middleware
@@ -27,6 +28,7 @@ from clarus_daemon.listeners import CompatListener, compat_listener
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         middlewares=[
+            json_body_middleware,
             request_context_middleware,
             metrics_middleware,
             error_middleware,
