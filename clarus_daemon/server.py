@@ -29,7 +29,7 @@ async def _start_site(
 
 
 async def _start_sites(runner: web.AppRunner, settings: Settings) -> None:
-    ssl_context = _ssl_context(settings)
+    ssl_context = tls_context(settings)
     for address in settings.server.listen_addresses:
         try:
             await _start_site(runner, address, ssl_context)
@@ -73,7 +73,7 @@ def _refuse_open_api(settings: Settings) -> None:
     log.warning("API open without authentication on %s (--insecure-no-auth)", where)
 
 
-def _ssl_context(settings: Settings) -> ssl.SSLContext | None:
+def tls_context(settings: Settings) -> ssl.SSLContext | None:
     auth = settings.auth
     if auth.tls_cert is None or auth.tls_key is None:
         return None
