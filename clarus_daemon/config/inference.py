@@ -72,6 +72,12 @@ class InferenceSettings(Section):
     log_tail_lines: int = Field(
         40, ge=0, description="Lines of a failed container's log returned in the error."
     )
+    adopt: list[str] = Field(
+        default_factory=list,
+        description="Names of containers the old node agent started, adopted at start-up "
+        "without a restart (clarus-daemon adopt does it at once); ['*'] = every container "
+        "that looks like an old inference service.",
+    )
     legacy_host_ports: dict[str, int] = Field(
         default_factory=dict,
         description="exp_id -> host port for the old {exp_id, docker_img} body; "
