@@ -133,6 +133,7 @@ networks:
 def report(proposal: Proposal) -> str:
     settings = proposal.settings
     monitor = settings.drift.monitors.get("default")
+    drift = monitor.model_dump(include=MONITOR_KEYS) if monitor else None
     lines = [
         "Settings derived from the old files:",
         f"  docker.url = {settings.docker.url}",
@@ -140,7 +141,7 @@ def report(proposal: Proposal) -> str:
         f"  airflow.url = {settings.airflow.url}",
         f"  ids.url = {settings.ids.url}   ids.provider_ip = {settings.ids.provider_ip}",
         f"  mlflow.tracking_uri = {settings.mlflow.tracking_uri}",
-        f"  drift monitor 'default' = {monitor.model_dump(include=MONITOR_KEYS) if monitor else None}",
+        f"  drift monitor 'default' = {drift}",
         f"  registry logins (config.json) = {', '.join(proposal.registries) or 'none'}",
         f"  listeners: 0.0.0.0:8081, published on {proposal.agent_port} and {proposal.drift_port}",
         "Clients that send no token: let in from "
