@@ -76,8 +76,8 @@ def test_the_pilot_path_drift_deploys_list_and_delete(
     migrated_site: MigratedSite, s3_bucket: S3Bucket, ids_agent: IdsAgentFake
 ) -> None:
     site = migrated_site
-    site.start()
-    assert "0.0.0.0" not in site.daemon.log() if site.daemon else False
+    daemon = site.start()
+    assert "0.0.0.0" not in daemon.log()  # every listener, the added :5000 too, on the host given
 
     status, drift = site.get("/api/detect_data_drift", site.drift_port)
     assert status == 200, drift
