@@ -1,6 +1,8 @@
 """A pilot's migration, as the README tells it, with the kit's own files and nothing else."""
 
 import json
+import shutil
+import subprocess
 import tomllib
 import urllib.request
 from typing import Any
@@ -70,6 +72,15 @@ def test_migrate_reads_the_kit_files_as_they_are(migrated_site: MigratedSite) ->
     compose = (site.home / "docker-compose.yml").read_text()
     assert "./config.json:/root/.docker/config.json:ro" in compose
     assert '"8081:8081"' in compose and '"5000:8081"' in compose
+    if shutil.which("docker-compose"):
+        checked = subprocess.run(
+            ["docker-compose", "config", "-q"],
+            cwd=site.home,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert checked.returncode == 0, checked.stderr
 
 
 def test_the_pilot_path_drift_deploys_list_and_delete(
