@@ -6,14 +6,7 @@ from pathlib import Path
 
 from tests.infra.daemon_process import http_get, start_daemon
 from tests.infra.ports import free_port
-
-OLD_DRIFT_ENV = {
-    "MINIO_IP": "127.0.0.1",
-    "MINIO_PORT": "9",
-    "MINIO_BUCKET": "datasets",
-    "MINIO_REF_DATA": "ref.csv",
-    "MINIO_NEW_DATA": "new.csv",
-}
+from tests.integration.test_serve import OLD_DRIFT_ENV
 
 
 def _health_warnings(port: int) -> list[str]:
