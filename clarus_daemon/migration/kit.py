@@ -30,7 +30,6 @@ class KitCompose:
 class Kit:
     env_path: Path
     env: dict[str, str]
-    docker_config_path: Path | None
     docker_config: DockerClientConfig | None
     compose: KitCompose | None
 
@@ -89,7 +88,6 @@ def read_kit(env: Path, docker_config: Path | None, compose: Path | None) -> Kit
     return Kit(
         env_path=env,
         env=read_env(env),
-        docker_config_path=docker_config,
         docker_config=read_config(docker_config) if docker_config else None,
         compose=read_compose(compose) if compose else None,
     )

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from clarus_daemon.config import Settings, load_settings
 from clarus_daemon.migration.kit import DOCKER_CONFIG_MOUNT, Kit
+from clarus_daemon.preflight import missing_old_variables
 
 DEFAULT_NETWORK = "clarus_inference_network"
 MONITOR_KEYS = {"bucket", "reference", "new_data", "report_path", "experiment_id", "dag_id"}
@@ -21,6 +22,8 @@ class Proposal:
     drift_port: int
     adopt: list[str]
     registries: list[str]
+    old_services: list[str]
+    """The kit's own containers, which the daemon replaces."""
     differences: list[str] = field(default_factory=list)
 
 
@@ -34,7 +37,10 @@ def derive(kit: Kit, adoptable: list[str]) -> Proposal:
     agent_port = (compose.agent_port if compose else None) or 8081
     drift_port = (compose.drift_port if compose else None) or 5000
     registries = kit.docker_config.registries if kit.docker_config else []
-    proposal = Proposal(settings, network, agent_port, drift_port, adoptable, registries)
+    old_services = compose.container_names if compose else []
+    proposal = Proposal(
+        settings, network, agent_port, drift_port, adoptable, registries, old_services
+    )
     return Proposal(**{**proposal.__dict__, "differences": _differences(proposal)})
 
 
@@ -147,6 +153,9 @@ def report(proposal: Proposal) -> str:
         "Clients that send no token: let in from "
         f"{', '.join(TRUSTED_NETWORKS)} ([auth] trusted_networks); narrow or remove it.",
         "Old containers to adopt: " + (", ".join(proposal.adopt) or "none found"),
+        "The kit's containers to stop (docker-compose down in its folder): "
+        + (", ".join(proposal.old_services) or "clarus_node_agent, clarus_drift_detector"),
+        *(f"Still missing: {line}" for line in missing_old_variables(settings)),
         "What behaves differently now:",
         *(f"  - {line}" for line in proposal.differences),
     ]
