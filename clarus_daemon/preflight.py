@@ -54,6 +54,12 @@ def missing_old_variables(settings: Settings) -> list[str]:
         )
     elif ids.provider_ip is None:
         found.append("v3 deploys need the providing connector: add IDS_PROVIDER_IP")
+    docker_config = settings.docker.config_file
+    if docker_config is not None and not docker_config.is_file():
+        found.append(
+            f"docker.config_file {docker_config} is not a file: private registries are "
+            "pulled from without a login (copy the kit's config.json there)"
+        )
     monitor = settings.drift.monitors.get(DEFAULT_MONITOR)
     if monitor is None:
         return found

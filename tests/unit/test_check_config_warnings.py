@@ -51,6 +51,7 @@ def test_an_open_api_and_a_busy_port_are_announced(tmp_path: Path) -> None:
         busy = holder.getsockname()[1]
         (tmp_path / "c.toml").write_text(
             f'[server]\nlisten = ["0.0.0.0:8081", "127.0.0.1:{busy}"]\n'
+            '[docker]\nconfig_file = "/nonexistent/config.json"\n'
         )
         result = run_cli(tmp_path, "check-config", "--config", str(tmp_path / "c.toml"))
     warnings = _warnings(result.stderr)
@@ -58,3 +59,4 @@ def test_an_open_api_and_a_busy_port_are_announced(tmp_path: Path) -> None:
     assert any("no API token" in w and "0.0.0.0:8081" in w for w in warnings)
     assert any(f"cannot listen on 127.0.0.1:{busy}" in w for w in warnings)
     assert any("add IDS_PROVIDER_IP" in w for w in warnings)
+    assert any("/nonexistent/config.json is not a file" in w for w in warnings)
