@@ -15,17 +15,20 @@ from clarus_daemon.api import (
     status_page,
 )
 from clarus_daemon.api.auth import auth_middleware
+from clarus_daemon.api.json_body import json_body_middleware
 from clarus_daemon.api.limits import body_deadline_middleware
 from clarus_daemon.api.metrics import metrics_middleware
 from clarus_daemon.api.middlewares import error_middleware, request_context_middleware
 from clarus_daemon.auth import TokenVerifier
 from clarus_daemon.config import Settings
 from clarus_daemon.events import Events
+from clarus_daemon.listeners import CompatListener, compat_listener
 
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         middlewares=[
+            json_body_middleware,
             request_context_middleware,
             metrics_middleware,
             error_middleware,
@@ -38,6 +41,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.SETTINGS] = settings
     app[keys.EVENTS] = Events()
     app[keys.TOKEN_VERIFIER] = TokenVerifier(settings.auth)
+    app[keys.COMPAT_LISTENER] = CompatListener(compat_listener(settings))
     app.cleanup_ctx.extend([clients.http_session_ctx, clients.docker_ctx, clients.minio_ctx])
     # history first: its store opens before, and closes after, the services that feed it
     for routes in (ping, history, metrics, models, inference, drift, status_page):

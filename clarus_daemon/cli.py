@@ -4,9 +4,17 @@ import argparse
 from collections.abc import Sequence
 
 from clarus_daemon import __version__
-from clarus_daemon.commands import check_config, drift, hash_token, model, serve
+from clarus_daemon.commands import (
+    adopt,
+    check_config,
+    drift,
+    hash_token,
+    migrate,
+    model,
+    serve,
+)
 
-COMMANDS = (serve, check_config, hash_token, model, drift)
+COMMANDS = (serve, check_config, hash_token, model, drift, adopt, migrate)
 
 
 def build_parser() -> argparse.ArgumentParser:

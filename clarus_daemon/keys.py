@@ -12,6 +12,7 @@ from clarus_daemon.events import Events
 from clarus_daemon.history.store import HistoryStore
 from clarus_daemon.inference.data_space import DataSpaceImages
 from clarus_daemon.inference.service import InferenceService
+from clarus_daemon.listeners import CompatListener
 from clarus_daemon.metrics.registry import DaemonMetrics
 from clarus_daemon.models.service import ModelFetcher
 from clarus_daemon.scheduler.service import DriftScheduler
@@ -30,3 +31,4 @@ DRIFT = web.AppKey("drift", DriftService)
 DRIFT_WORKERS = web.AppKey("drift_workers", WorkerPool)
 INFERENCE = web.AppKey("inference", InferenceService)
 DATA_SPACE = web.AppKey("data_space", DataSpaceImages)
+COMPAT_LISTENER = web.AppKey("compat_listener", CompatListener)

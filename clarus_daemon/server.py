@@ -7,10 +7,11 @@ import ssl
 
 from aiohttp import web
 
+from clarus_daemon import keys
 from clarus_daemon.app import create_app
 from clarus_daemon.config import Settings
 from clarus_daemon.config.server import ListenAddress
-from clarus_daemon.listeners import compat_listener, exposed_without_auth
+from clarus_daemon.listeners import compat_blocked_by_auth, exposed_without_auth
 
 log = logging.getLogger("clarus_daemon.server")
 
@@ -28,20 +29,34 @@ async def _start_site(
 
 
 async def _start_sites(runner: web.AppRunner, settings: Settings) -> None:
-    ssl_context = _ssl_context(settings)
+    ssl_context = tls_context(settings)
     for address in settings.server.listen_addresses:
         try:
             await _start_site(runner, address, ssl_context)
         except OSError as err:
             raise StartupError(f"cannot listen on {address}: {err.strerror}") from err
-    compat = compat_listener(settings)
+    await _start_compat_site(runner, settings, ssl_context)
+
+
+async def _start_compat_site(
+    runner: web.AppRunner, settings: Settings, ssl_context: ssl.SSLContext | None
+) -> None:
+    """The address the daemon adds by itself: whatever goes wrong, the start goes on."""
+    status = runner.app[keys.COMPAT_LISTENER]
+    compat = status.address
     if compat is None:
         return
-    try:
-        await _start_site(runner, compat, ssl_context)
+    if compat_blocked_by_auth(settings, compat):
+        status.problem = "it would answer beyond loopback without authentication"
+    else:
+        try:
+            await _start_site(runner, compat, ssl_context)
+        except OSError as err:
+            status.problem = err.strerror or str(err)
+    if status.problem is None:
         log.info("old drift detector address %s answers too (compatibility)", compat)
-    except OSError as err:
-        log.warning("compatibility address %s skipped: %s", compat, err.strerror)
+    else:
+        log.warning("compatibility address %s skipped: %s", compat, status.problem)
 
 
 def _refuse_open_api(settings: Settings) -> None:
@@ -58,7 +73,7 @@ def _refuse_open_api(settings: Settings) -> None:
     log.warning("API open without authentication on %s (--insecure-no-auth)", where)
 
 
-def _ssl_context(settings: Settings) -> ssl.SSLContext | None:
+def tls_context(settings: Settings) -> ssl.SSLContext | None:
     auth = settings.auth
     if auth.tls_cert is None or auth.tls_key is None:
         return None

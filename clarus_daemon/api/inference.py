@@ -129,14 +129,18 @@ async def _remove_target(request: web.Request) -> str:
     tags=[TAG],
     summary="Stop and remove an inference service",
     description="?inference_id=X (or ?exp_id=X, or either in a JSON body). Only containers "
-    "carrying the daemon's labels are touched. 201 as the old agents answered.",
+    "carrying the daemon's labels, or adopted, are touched. 201 as the old agents answered, "
+    "also for an id that is not deployed (nothing removed).",
     parameters=[
         {"in": "query", "name": "inference_id", "schema": {"type": "string"}},
         {"in": "query", "name": "exp_id", "schema": {"type": "string"}},
     ],
     responses={
         400: {"description": "No or invalid id", "schema": ErrorSchema},
-        404: {"description": "No such managed service", "schema": ErrorSchema},
+        404: {
+            "description": "A container of that name exists but is neither managed nor adopted",
+            "schema": ErrorSchema,
+        },
         503: {"description": "Docker Engine unreachable", "schema": ErrorSchema},
     },
 )
@@ -144,8 +148,10 @@ async def _remove_target(request: web.Request) -> str:
 async def delete_deploy(request: web.Request) -> web.Response:
     inference_id = await _remove_target(request)
     removed = await request.app[keys.INFERENCE].remove(inference_id)
+    # an id never deployed answers 201 too: the old agents answered "already deleted"
+    done = "removed" if removed else "was not deployed; nothing to remove"
     answer = {
-        "message": f"Inference service {inference_id} removed",
+        "message": f"Inference service {inference_id} {done}",
         "inference_id": inference_id,
         "removed": removed,
     }
@@ -170,7 +176,9 @@ async def _inference_ctx(app: web.Application) -> AsyncIterator[None]:
     app[keys.INFERENCE] = service
     app[keys.DATA_SPACE] = build_data_space(settings, session)
     retry_s = settings.inference.recovery_retry_s
-    recovery = asyncio.create_task(recover_at_start(service, retry_s), name="inference-recovery")
+    recovery = asyncio.create_task(
+        recover_at_start(service, retry_s, settings, app[keys.DOCKER]), name="inference-recovery"
+    )
     try:
         yield
     finally:

@@ -1,12 +1,17 @@
 """Liveness (the old contract) and dependency health."""
 
+import asyncio
+
 from aiohttp import web
 from aiohttp_apigami import docs, response_schema
 from marshmallow import Schema, fields
 
 from clarus_daemon import __version__, keys
 from clarus_daemon.api.history import history_health
+from clarus_daemon.errors import DaemonError
 from clarus_daemon.health import HealthProbes
+from clarus_daemon.inference.adopt import Unmanaged, adopt_hint, unmanaged_services
+from clarus_daemon.inference.adoption import Adoptions
 from clarus_daemon.listeners import exposed_without_auth
 
 
@@ -24,6 +29,13 @@ class HealthSchema(Schema):
     warnings = fields.List(
         fields.String(), required=True, metadata={"description": "What an operator should fix."}
     )
+    unmanaged_containers = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "Containers that look like old inference services (name, host "
+            "ports) and that nobody adopted: left alone until `clarus-daemon adopt`."
+        },
+    )
     drift_backoff = fields.Dict(
         keys=fields.String(),
         values=fields.Dict(),
@@ -32,11 +44,18 @@ class HealthSchema(Schema):
 
 
 def health_warnings(app: web.Application) -> list[str]:
+    warnings = []
     exposed = exposed_without_auth(app[keys.SETTINGS])
-    if not exposed:
-        return []
-    where = ", ".join(map(str, exposed))
-    return [f"API reachable on {where} without authentication (--insecure-no-auth)"]
+    if exposed:
+        where = ", ".join(map(str, exposed))
+        warnings.append(f"API reachable on {where} without authentication (--insecure-no-auth)")
+    compat = app[keys.COMPAT_LISTENER]
+    if compat.address is not None and compat.problem is not None:
+        warnings.append(
+            f"the old drift detector's address {compat.address} does not answer: "
+            f"{compat.problem}; its clients must call the daemon's own port"
+        )
+    return warnings
 
 
 @docs(
@@ -53,6 +72,15 @@ async def ping(_request: web.Request) -> web.Response:
     return web.json_response("OK")
 
 
+async def _unmanaged(app: web.Application) -> list[Unmanaged]:
+    settings = app[keys.SETTINGS]
+    try:
+        async with asyncio.timeout(settings.server.health_timeout_s):
+            return await unmanaged_services(app[keys.DOCKER], Adoptions(settings.state_dir))
+    except (DaemonError, TimeoutError):
+        return []  # the docker dependency's own entry says why
+
+
 @docs(tags=["ping"], summary="Daemon and dependency health")
 @response_schema(HealthSchema(), 200)
 async def health(request: web.Request) -> web.Response:
@@ -63,14 +91,16 @@ async def health(request: web.Request) -> web.Response:
         docker=app[keys.DOCKER],
         minio=app.get(keys.MINIO),
     )
-    results = await probes.check_all()
+    results, unmanaged = await asyncio.gather(probes.check_all(), _unmanaged(app))
     paused, history_warnings = history_health(app)
+    hint = adopt_hint(unmanaged)
     return web.json_response(
         {
             "status": "ok",
             "version": __version__,
             "dependencies": {r.name: {"status": r.status, "detail": r.detail} for r in results},
-            "warnings": [*health_warnings(app), *history_warnings],
+            "warnings": [*health_warnings(app), *history_warnings, *([hint] if hint else [])],
+            "unmanaged_containers": [u.as_dict() for u in unmanaged],
             "drift_backoff": paused,
         }
     )

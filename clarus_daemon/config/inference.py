@@ -18,7 +18,9 @@ class DockerSettings(Section):
         "unix:///var/run/docker.sock", description="Docker Engine address; DOCKER_HOST."
     )
     config_file: Path | None = Field(
-        None, description="Docker client config.json whose 'auths' log in to registries."
+        None,
+        description="Docker client config.json (auths, credsStore, credHelpers); unset: "
+        "$DOCKER_CONFIG/config.json, else ~/.docker/config.json, as the Docker CLI looks.",
     )
     registries: dict[str, RegistryCredentials] = Field(
         default_factory=dict, description="Registry host[:port] -> credentials."
@@ -69,6 +71,12 @@ class InferenceSettings(Section):
     )
     log_tail_lines: int = Field(
         40, ge=0, description="Lines of a failed container's log returned in the error."
+    )
+    adopt: list[str] = Field(
+        default_factory=list,
+        description="Names of containers the old node agent started, adopted at start-up "
+        "without a restart (clarus-daemon adopt does it at once); ['*'] = every container "
+        "that looks like an old inference service.",
     )
     legacy_host_ports: dict[str, int] = Field(
         default_factory=dict,

@@ -9,6 +9,7 @@ so one level of matching quotes is stripped.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from clarus_daemon.config.errors import ConfigError
 
@@ -43,6 +44,10 @@ ADDRESSES: dict[tuple[str, str], tuple[tuple[str, ...], int | None, str | None]]
     ("IDS_PROVIDER_IP", "IDS_PROVIDER_PORT"): (("ids", "url"), 8082, "http"),
     ("MINIO_IP", "MINIO_PORT"): (("minio", "endpoint"), 9000, None),
 }
+
+# The old node agent passed IDS_PROVIDER_IP to the data space as the connector that
+# offers inference images (/api/v3 deploys), next to the agent reached on that host.
+PROVIDER_HOST = ("IDS_PROVIDER_IP", ("ids", "provider_ip"))
 
 OVERRIDE_PREFIX = "CLARUS__"
 
@@ -86,6 +91,10 @@ def _join_address(host: str, port: int | None, scheme: str | None) -> str:
     return f"{scheme}://{address}" if scheme else address
 
 
+def _host_of(address: str) -> str:
+    return (urlsplit(address).hostname or address) if "://" in address else address
+
+
 def _override_path(name: str) -> tuple[str, ...]:
     return tuple(part.lower() for part in name[len(OVERRIDE_PREFIX) :].split("__") if part)
 
@@ -101,6 +110,9 @@ def overlay_from_env(env: Mapping[str, str]) -> LegacyOverlay:
         port = _port(env, port_var, default_port)
         if host:
             overlay.put(path, _join_address(host, port, scheme), f"{host_var}, {port_var}")
+    provider_var, provider_path = PROVIDER_HOST
+    if provider := unquote(env.get(provider_var, "")):
+        overlay.put(provider_path, _host_of(provider), provider_var)
     for name, raw in env.items():
         if name.startswith(OVERRIDE_PREFIX) and len(path := _override_path(name)) >= 2:
             overlay.put(path, unquote(raw), name)

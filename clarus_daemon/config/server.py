@@ -28,7 +28,12 @@ def _check_listen(text: str) -> str:
     return text
 
 
+def _check_compat_listen(text: str) -> str:
+    return text if text.isdigit() and 1 <= int(text) <= 65535 else _check_listen(text)
+
+
 ListenText = Annotated[str, AfterValidator(_check_listen)]
+CompatListenText = Annotated[str, AfterValidator(_check_compat_listen)]
 
 
 def _empty_is_none(value: object) -> object:
@@ -41,10 +46,13 @@ class ServerSettings(Section):
         min_length=1,
         description="Addresses (host:port) the API answers on; every route on each.",
     )
-    compat_drift_listen: Annotated[ListenText | None, BeforeValidator(_empty_is_none)] = Field(
-        "0.0.0.0:5000",
-        description="The old drift detector's address, added when the MINIO_* variables "
-        "define the default monitor and the port is free; empty to never add it.",
+    compat_drift_listen: Annotated[CompatListenText | None, BeforeValidator(_empty_is_none)] = (
+        Field(
+            "5000",
+            description="The old drift detector's address, added when the MINIO_* variables "
+            "define the default monitor: a port (on the host of the first `listen` address) "
+            "or host:port; empty to never add it. A port that cannot be used is skipped.",
+        )
     )
     log_format: Literal["text", "json"] = Field("text", description="Log line format.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

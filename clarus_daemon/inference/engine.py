@@ -1,5 +1,6 @@
 """The container calls the service makes, on top of aiodocker, with the engine's quirks."""
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 import aiodocker
 
 from clarus_daemon.inference import labels
+from clarus_daemon.inference.adoption import Adoptions
 from clarus_daemon.inference.containers import ContainerSummary, ServiceContainers
 from clarus_daemon.inference.engine_errors import (
     CONFLICT_STATUS,
@@ -19,18 +21,36 @@ log = logging.getLogger("clarus_daemon.inference")
 
 
 class ContainerEngine:
-    def __init__(self, docker: aiodocker.Docker, *, stop_timeout_s: int) -> None:
+    def __init__(
+        self, docker: aiodocker.Docker, *, stop_timeout_s: int, adoptions: Adoptions | None = None
+    ) -> None:
         self._docker = docker
         self._stop_timeout_s = stop_timeout_s
+        self._adoptions = adoptions
+
+    async def _list(self, filters: dict[str, Any] | None = None) -> list[ContainerSummary]:
+        query = aiodocker.utils.clean_filters(filters) if filters else None
+        items = await self._docker.containers.list(all=True, filters=query)
+        found = [ContainerSummary.from_listing(item._container) for item in items]
+        if self._adoptions is None:
+            return found
+        return await asyncio.to_thread(self._adoptions.overlay, found)
 
     async def list_all(self) -> list[ContainerSummary]:
-        items = await self._docker.containers.list(all=True)
-        return [ContainerSummary.from_listing(item._container) for item in items]
+        return await self._list()
 
     async def list_managed(self, inference_id: str | None = None) -> list[ContainerSummary]:
-        filters = aiodocker.utils.clean_filters(labels.managed_filters(inference_id))
-        items = await self._docker.containers.list(all=True, filters=filters)
-        return [ContainerSummary.from_listing(item._container) for item in items]
+        found = await self._list(labels.managed_filters(inference_id))
+        adopted = await asyncio.to_thread(self._adoptions.records) if self._adoptions else {}
+        if adopted:
+            # adopted containers carry no label the engine could filter on
+            shown = await self._list({"id": sorted(adopted)})
+            found += [
+                c
+                for c in shown
+                if c.managed and inference_id in (None, c.inference_id) and c.id in adopted
+            ]
+        return found
 
     async def service_containers(self, inference_id: str) -> ServiceContainers:
         return ServiceContainers.of(inference_id, await self.list_all())

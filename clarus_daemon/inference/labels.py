@@ -29,6 +29,8 @@ REPLACES = "clarus.replaces"
 """Id of the container a candidate is meant to replace."""
 OWNER = "clarus.owner"
 """The daemon process that created a candidate: recovery leaves a live one's alone."""
+ADOPTED = "clarus.adopted"
+"""Shown, never set: the container was adopted (see adoption), its labels come from a record."""
 REPLACES_RUNNING = "clarus.replaces_running"
 """Whether that container ran when the replacement began: only then is it started again."""
 
@@ -41,7 +43,10 @@ def managed_filters(inference_id: str | None = None) -> dict[str, Any]:
 
 
 def is_managed(labels: Mapping[str, str] | None) -> bool:
-    return labels is not None and labels.get(MANAGED) == "true"
+    """The one "is this container ours" decision: made by the daemon, or adopted by record."""
+    if labels is None:
+        return False
+    return labels.get(MANAGED) == "true" or labels.get(ADOPTED) == "true"
 
 
 def int_label(labels: Mapping[str, str], key: str) -> int | None:

@@ -1,24 +1,19 @@
-"""Registry credentials: the daemon's own settings first, then a Docker config.json.
+"""Registry credentials: the daemon's own settings first, then the Docker client config.
 
-The old kit mounted the host's config.json (`docker login` writes its `auths`:
-base64 "user:password"), so the same file keeps working. Credential helpers
-(credsStore) are not consulted: they run host binaries.
+The old kit mounted the host's config.json where docker-py looked for it; the same
+file, found the same way, keeps working (see docker_config).
 """
 
 import asyncio
 import base64
 import binascii
-import json
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from clarus_daemon.config.inference import DockerSettings
+from clarus_daemon.inference.docker_config import config_path, read_config, run_helper
 from clarus_daemon.inference.image_ref import normalize_registry
-
-log = logging.getLogger("clarus_daemon.inference")
 
 
 @dataclass(frozen=True)
@@ -49,19 +44,22 @@ def _decode_entry(entry: Mapping[str, Any]) -> dict[str, str] | None:
     return {"username": username, "password": password} if sep else None
 
 
-def _read_auths(path: Path) -> dict[str, dict[str, str]]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        log.warning("docker config file %s is unusable: %s", path, err)
-        return {}
-    auths = document.get("auths") if isinstance(document, dict) else None
-    found: dict[str, dict[str, str]] = {}
-    for address, entry in (auths or {}).items():
-        credentials = _decode_entry(entry) if isinstance(entry, dict) else None
+def _from_client_config(settings: DockerSettings, registry: str) -> RegistryAuth | None:
+    path = config_path(settings)
+    found = read_config(path)
+    if found is None:
+        return None
+    helper = found.helper_for(registry)
+    if helper is not None:
+        credentials = run_helper(helper, registry)
         if credentials:
-            found[normalize_registry(address)] = credentials
-    return found
+            source = f"credential helper docker-credential-{helper}"
+            return RegistryAuth(registry, source, credentials)
+    entry = found.auths.get(registry)
+    credentials = _decode_entry(entry) if entry is not None else None
+    if credentials:
+        return RegistryAuth(registry, f"docker config file {path}", credentials)
+    return None
 
 
 async def registry_auth(settings: DockerSettings, registry: str) -> RegistryAuth | None:
@@ -70,10 +68,5 @@ async def registry_auth(settings: DockerSettings, registry: str) -> RegistryAuth
         if normalize_registry(address) == registry:
             secret = {"username": creds.username, "password": creds.password.get_secret_value()}
             return RegistryAuth(registry, "settings (docker.registries)", secret)
-    if settings.config_file is None:
-        return None
     # read on every pull: a `docker login` on the host takes effect without a restart
-    auths = await asyncio.to_thread(_read_auths, settings.config_file)
-    if registry in auths:
-        return RegistryAuth(registry, f"docker config file {settings.config_file}", auths[registry])
-    return None
+    return await asyncio.to_thread(_from_client_config, settings, registry)

@@ -13,6 +13,7 @@ from clarus_daemon.config.inference import InferenceSettings
 from clarus_daemon.errors import DaemonError, NotFound
 from clarus_daemon.events import Event, Events
 from clarus_daemon.inference import labels
+from clarus_daemon.inference.adoption import Adoptions
 from clarus_daemon.inference.containers import ContainerSummary, ServiceContainers
 from clarus_daemon.inference.engine import ContainerEngine
 from clarus_daemon.inference.engine_errors import engine_errors
@@ -47,13 +48,16 @@ class InferenceService:
         models_root: Path,
         session: ClientSession,
         events: Events,
+        adoptions: Adoptions | None = None,
     ) -> None:
         self._docker = docker
         self._puller = puller
         self._settings = settings
         self._models_root = models_root
         self._events = events
-        self._engine = ContainerEngine(docker, stop_timeout_s=settings.stop_timeout_s)
+        self._engine = ContainerEngine(
+            docker, stop_timeout_s=settings.stop_timeout_s, adoptions=adoptions
+        )
         self._readiness = Readiness(self._engine, session)
         self._locks = KeyedLocks()
 
@@ -128,6 +132,8 @@ class InferenceService:
         async with self._locks.hold(inference_id):
             with engine_errors(f"removing {inference_id}"):
                 group = await self._engine.service_containers(inference_id)
+                if not group.own and group.name_holder is None:
+                    return []
                 if not group.own:
                     raise NotFound(_not_managed(inference_id, group))
                 for container in group.own:
@@ -191,5 +197,8 @@ def _same_spec(container: ContainerSummary, spec: ServiceSpec) -> bool:
 def _not_managed(inference_id: str, group: ServiceContainers) -> str:
     message = f"No inference service {inference_id!r} is managed by this daemon"
     if group.name_holder is not None:
-        message += " (a container of that name exists, but without the daemon's labels)"
+        message += (
+            " (a container of that name exists, but without the daemon's labels: "
+            "`clarus-daemon adopt NAME` takes it over)"
+        )
     return message

@@ -9,6 +9,8 @@ from aiohttp import ClientSession
 from clarus_daemon.config import Settings
 from clarus_daemon.errors import DaemonError
 from clarus_daemon.events import Events
+from clarus_daemon.inference.adopt import adopt
+from clarus_daemon.inference.adoption import Adoptions
 from clarus_daemon.inference.data_space import DataSpaceImages
 from clarus_daemon.inference.pull import ImagePuller
 from clarus_daemon.inference.service import InferenceService
@@ -34,6 +36,7 @@ def build_service(
         models_root=settings.mlflow.models_root,
         session=session,
         events=events,
+        adoptions=Adoptions(settings.state_dir),
     )
 
 
@@ -43,10 +46,17 @@ def build_data_space(settings: Settings, session: ClientSession) -> DataSpaceIma
     return DataSpaceImages(agent, ids, settings.inference.data_space_cache_ttl_s)
 
 
-async def recover_at_start(service: InferenceService, retry_s: float) -> None:
-    """Run recovery once it can: an engine down at start-up is retried, not fatal."""
+async def recover_at_start(
+    service: InferenceService, retry_s: float, settings: Settings, docker: aiodocker.Docker
+) -> None:
+    """Adopt the listed containers, then run recovery, once the engine answers."""
+    listed = settings.inference.adopt
+    names = None if "*" in listed else listed
     while True:
         try:
+            if listed:
+                done = await adopt(docker, Adoptions(settings.state_dir), names)
+                log.info("adopted at start-up: %s", [a["inference_id"] for a in done["adopted"]])
             await service.reconcile()
             return
         except DaemonError as err:

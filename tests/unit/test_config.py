@@ -44,6 +44,8 @@ def test_every_old_variable_keeps_its_meaning() -> None:
     settings = load(OLD_ENV)
     assert str(settings.mlflow.tracking_uri) == "http://10.0.0.12:5000/"
     assert str(settings.ids.url) == "http://10.0.0.13:8082/"
+    assert settings.ids.provider_ip == "10.0.0.13"
+    assert settings.ids.provider_port is None
     assert str(settings.airflow.url) == "http://10.0.0.10:30007/"
     assert settings.airflow.username == "admin"
     assert settings.airflow.password is not None

@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from clarus_daemon.config.inference import DockerSettings
 from clarus_daemon.inference.registry_auth import registry_auth
 
@@ -61,7 +63,11 @@ async def test_settings_win_over_the_config_file(tmp_path: Path) -> None:
     assert auth is not None and auth.username == "cfg" and "settings" in auth.source
 
 
-async def test_no_entry_bad_entry_or_unreadable_file_mean_no_credentials(tmp_path: Path) -> None:
+async def test_no_entry_bad_entry_or_unreadable_file_mean_no_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("DOCKER_CONFIG", raising=False)
     path = _config(tmp_path, {"reg.plant:5001": {"auth": "not base64!"}, "other:1": {}})
     missing = DockerSettings(config_file=tmp_path / "absent.json")
     broken = tmp_path / "broken.json"

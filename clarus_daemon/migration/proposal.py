@@ -1,0 +1,162 @@
+"""What the daemon makes of the old kit's files: settings, adoptions, differences, files."""
+
+import json
+from dataclasses import dataclass, field
+
+from clarus_daemon.config import Settings, load_settings
+from clarus_daemon.migration.kit import DOCKER_CONFIG_MOUNT, Kit
+from clarus_daemon.preflight import missing_old_variables
+
+DEFAULT_NETWORK = "clarus_inference_network"
+MONITOR_KEYS = {"bucket", "reference", "new_data", "report_path", "experiment_id", "dag_id"}
+"""The monitor keys the old variables set."""
+TRUSTED_NETWORKS = ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+"""Loopback and the private ranges a plant network uses: where the old clients call from."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    settings: Settings
+    network: str
+    agent_port: int
+    drift_port: int
+    adopt: list[str]
+    registries: list[str]
+    old_services: list[str]
+    """The kit's own containers, which the daemon replaces."""
+    differences: list[str] = field(default_factory=list)
+
+
+def derive(kit: Kit, adoptable: list[str]) -> Proposal:
+    """Settings exactly as `serve` will read the .env, plus what the compose file said."""
+    compose = kit.compose
+    agent_environment = compose.agent_environment if compose else {}
+    # compose `environment` wins over env_file, as compose itself applies them
+    settings = load_settings(None, env_file=kit.env_path, environ=agent_environment)
+    network = (compose.networks[0] if compose and compose.networks else None) or DEFAULT_NETWORK
+    agent_port = (compose.agent_port if compose else None) or 8081
+    drift_port = (compose.drift_port if compose else None) or 5000
+    registries = kit.docker_config.registries if kit.docker_config else []
+    old_services = compose.container_names if compose else []
+    proposal = Proposal(
+        settings, network, agent_port, drift_port, adoptable, registries, old_services
+    )
+    return Proposal(**{**proposal.__dict__, "differences": _differences(proposal)})
+
+
+def _differences(proposal: Proposal) -> list[str]:
+    inference = proposal.settings.inference
+    low = inference.host_port_range[0]
+    return [
+        "auth: the old agents took no token. Clients calling from the trusted networks "
+        f"({', '.join(TRUSTED_NETWORKS)}) still need none ([auth] trusted_networks); "
+        "any other caller needs a bearer token.",
+        f"ports: both old ports answer every route ({proposal.agent_port} and "
+        f"{proposal.drift_port}). A forward port below {low} is refused with 403 "
+        "(inference.host_port_range); the daemon's own ports cannot be a forward port (409).",
+        "readiness: a deploy answers 201 once the container accepts connections, within "
+        f"{inference.readiness_timeout_s:g} s (inference.readiness_timeout_s); otherwise 502 and "
+        "the previous container runs again.",
+        "redeploy: the same inference_id with another image or port replaces the service "
+        "(201, outcome 'replaced') instead of failing on the container name.",
+        "delete: an id that is not deployed answers 201 with nothing removed, as before; a "
+        "container of that name that nobody adopted is never touched (404).",
+    ]
+
+
+def _toml_list(values: list[str] | tuple[str, ...]) -> str:
+    return "[" + ", ".join(json.dumps(v) for v in values) + "]"
+
+
+def toml_text(proposal: Proposal) -> str:
+    adopt = (
+        f"adopt = {_toml_list(proposal.adopt)}"
+        if proposal.adopt
+        else '# adopt = ["*"]            # none found; "*" adopts every look-alike at start-up'
+    )
+    return f"""\
+# Written by `clarus-daemon migrate` from the old kit's files. The old variables stay
+# in .env (read unchanged); this file holds only what the daemon adds to them.
+# Every key, with its default: config/clarus-daemon.toml of the daemon's sources.
+
+[server]
+listen = ["0.0.0.0:8081"]
+compat_drift_listen = "5000"   # the old drift detector's port, for its clients
+
+[auth]
+# The kit's clients send no token. Callers from these networks are let in without one
+# (scope write), as the old agents let in anyone who reached them; narrow them to the
+# plant's own subnets, or give the clients tokens and remove this key.
+trusted_networks = {_toml_list(TRUSTED_NETWORKS)}
+
+[inference]
+network = {json.dumps(proposal.network)}
+# containers the old node agent started, adopted at start-up without a restart
+{adopt}
+"""
+
+
+def compose_text(proposal: Proposal) -> str:
+    return f"""\
+# Written by `clarus-daemon migrate`: clarus-daemon in place of the old kit's
+# clarus_node_agent and clarus_drift_detector, with the same .env, config.json,
+# ports and network.
+services:
+  clarus-daemon:
+    build: .
+    image: clarus-daemon:latest
+    container_name: clarus_daemon
+    restart: unless-stopped
+    env_file: .env
+    command: ["serve", "--config", "/etc/clarus-daemon/clarus-daemon.toml"]
+    environment:
+      CLARUS__MLFLOW__MODELS_ROOT: /var/lib/clarus-daemon/models
+      CLARUS__INFERENCE__READINESS_PROBE: network
+    ports:
+      - "{proposal.agent_port}:8081"
+      - "{proposal.drift_port}:8081"
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock
+      - ./config.json:{DOCKER_CONFIG_MOUNT}:ro
+      - ./config:/etc/clarus-daemon:ro
+      - clarus_models:/var/lib/clarus-daemon/models
+      - clarus_state:/var/lib/clarus-daemon/state
+    networks:
+      - {proposal.network}
+    stop_grace_period: 15s
+
+volumes:
+  clarus_models:
+    name: clarus_models
+  clarus_state:
+
+networks:
+  {proposal.network}:
+    external: true
+"""
+
+
+def report(proposal: Proposal) -> str:
+    settings = proposal.settings
+    monitor = settings.drift.monitors.get("default")
+    drift = monitor.model_dump(include=MONITOR_KEYS) if monitor else None
+    lines = [
+        "Settings derived from the old files:",
+        f"  docker.url = {settings.docker.url}",
+        f"  minio.endpoint = {settings.minio.endpoint}",
+        f"  airflow.url = {settings.airflow.url}",
+        f"  ids.url = {settings.ids.url}   ids.provider_ip = {settings.ids.provider_ip}",
+        f"  mlflow.tracking_uri = {settings.mlflow.tracking_uri}",
+        f"  drift monitor 'default' = {drift}",
+        f"  registry logins (config.json) = {', '.join(proposal.registries) or 'none'}",
+        f"  listeners: 0.0.0.0:8081, published on {proposal.agent_port} and {proposal.drift_port}",
+        "Clients that send no token: let in from "
+        f"{', '.join(TRUSTED_NETWORKS)} ([auth] trusted_networks); narrow or remove it.",
+        "Old containers to adopt: " + (", ".join(proposal.adopt) or "none found"),
+        "The kit's containers to stop (docker-compose down in its folder): "
+        + (", ".join(proposal.old_services) or "clarus_node_agent, clarus_drift_detector"),
+        *(f"Still missing: {line}" for line in missing_old_variables(settings)),
+        "What behaves differently now:",
+        *(f"  - {line}" for line in proposal.differences),
+    ]
+    return "\n".join(lines) + "\n"
