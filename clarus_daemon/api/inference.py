@@ -170,7 +170,10 @@ async def _inference_ctx(app: web.Application) -> AsyncIterator[None]:
     app[keys.INFERENCE] = service
     app[keys.DATA_SPACE] = build_data_space(settings, session)
     retry_s = settings.inference.recovery_retry_s
-    recovery = asyncio.create_task(recover_at_start(service, retry_s), name="inference-recovery")
+    recorded = app[keys.HISTORY].deployed_containers
+    recovery = asyncio.create_task(
+        recover_at_start(service, recorded, retry_s), name="inference-recovery"
+    )
     try:
         yield
     finally:

@@ -14,23 +14,34 @@ from clarus_daemon.inference.engine_errors import (
     NOT_MODIFIED_STATUS,
 )
 from clarus_daemon.inference.errors import NameInUse
+from clarus_daemon.inference.ownership import Ownership
 
 log = logging.getLogger("clarus_daemon.inference")
 
 
 class ContainerEngine:
-    def __init__(self, docker: aiodocker.Docker, *, stop_timeout_s: int) -> None:
+    def __init__(
+        self, docker: aiodocker.Docker, *, stop_timeout_s: int, ownership: Ownership
+    ) -> None:
         self._docker = docker
         self._stop_timeout_s = stop_timeout_s
+        self.ownership = ownership
+
+    def _summaries(self, items: list[aiodocker.docker.DockerContainer]) -> list[ContainerSummary]:
+        return [ContainerSummary.from_listing(item._container, self.ownership) for item in items]
 
     async def list_all(self) -> list[ContainerSummary]:
-        items = await self._docker.containers.list(all=True)
-        return [ContainerSummary.from_listing(item._container) for item in items]
+        return self._summaries(await self._docker.containers.list(all=True))
+
+    async def list_labelled(self) -> list[ContainerSummary]:
+        """Every container labelled clarus.managed, the daemon's or not."""
+        filters = aiodocker.utils.clean_filters(labels.managed_filters())
+        return self._summaries(await self._docker.containers.list(all=True, filters=filters))
 
     async def list_managed(self, inference_id: str | None = None) -> list[ContainerSummary]:
         filters = aiodocker.utils.clean_filters(labels.managed_filters(inference_id))
         items = await self._docker.containers.list(all=True, filters=filters)
-        return [ContainerSummary.from_listing(item._container) for item in items]
+        return [c for c in self._summaries(items) if c.managed]
 
     async def service_containers(self, inference_id: str) -> ServiceContainers:
         return ServiceContainers.of(inference_id, await self.list_all())

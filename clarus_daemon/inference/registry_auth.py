@@ -49,19 +49,35 @@ def _decode_entry(entry: Mapping[str, Any]) -> dict[str, str] | None:
     return {"username": username, "password": password} if sep else None
 
 
-def _read_auths(path: Path) -> dict[str, dict[str, str]]:
+def _config_auths(path: Path) -> dict[str, Any]:
+    """The file's `auths`, keyed by normalized registry; an entry may hold no credentials."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         log.warning("docker config file %s is unusable: %s", path, err)
         return {}
     auths = document.get("auths") if isinstance(document, dict) else None
+    if not isinstance(auths, dict):
+        return {}
+    return {normalize_registry(str(address)): entry for address, entry in auths.items()}
+
+
+def _read_auths(path: Path) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
-    for address, entry in (auths or {}).items():
+    for registry, entry in _config_auths(path).items():
         credentials = _decode_entry(entry) if isinstance(entry, dict) else None
         if credentials:
-            found[normalize_registry(address)] = credentials
+            found[registry] = credentials
     return found
+
+
+async def configured_registries(settings: DockerSettings) -> set[str]:
+    """Registries the configuration names: docker.registries and the config file's `auths`
+    (an empty entry too: the kit lists its plain-HTTP registry that way)."""
+    named = {normalize_registry(address) for address in settings.registries}
+    if settings.config_file is not None:
+        named |= set(await asyncio.to_thread(_config_auths, settings.config_file))
+    return named
 
 
 async def registry_auth(settings: DockerSettings, registry: str) -> RegistryAuth | None:

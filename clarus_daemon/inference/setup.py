@@ -10,8 +10,10 @@ from clarus_daemon.config import Settings
 from clarus_daemon.errors import DaemonError
 from clarus_daemon.events import Events
 from clarus_daemon.inference.data_space import DataSpaceImages
+from clarus_daemon.inference.image_allowlist import ImageAllowlist
+from clarus_daemon.inference.ownership import Ownership
 from clarus_daemon.inference.pull import ImagePuller
-from clarus_daemon.inference.service import InferenceService
+from clarus_daemon.inference.service import InferenceService, RecordedDeploys
 from clarus_daemon.integrations.ids import IdsAgent
 
 log = logging.getLogger("clarus_daemon.inference")
@@ -30,6 +32,8 @@ def build_service(
     return InferenceService(
         docker,
         puller=puller,
+        allowlist=ImageAllowlist(settings.docker, inference),
+        ownership=Ownership.of_state_dir(settings.state_dir),
         settings=inference,
         models_root=settings.mlflow.models_root,
         session=session,
@@ -43,10 +47,13 @@ def build_data_space(settings: Settings, session: ClientSession) -> DataSpaceIma
     return DataSpaceImages(agent, ids, settings.inference.data_space_cache_ttl_s)
 
 
-async def recover_at_start(service: InferenceService, retry_s: float) -> None:
-    """Run recovery once it can: an engine down at start-up is retried, not fatal."""
+async def recover_at_start(
+    service: InferenceService, recorded: RecordedDeploys, retry_s: float
+) -> None:
+    """Adoption and recovery once they can run: an engine down at start-up is retried."""
     while True:
         try:
+            await service.adopt_recorded(recorded)
             await service.reconcile()
             return
         except DaemonError as err:
