@@ -10,6 +10,7 @@ from aiohttp import web
 from clarus_daemon.app import create_app
 from clarus_daemon.config import Settings
 from clarus_daemon.config.server import ListenAddress
+from clarus_daemon.first_run_token import FirstRunTokenError, with_first_run_token
 from clarus_daemon.listeners import compat_listener, exposed_without_auth
 
 log = logging.getLogger("clarus_daemon.server")
@@ -58,6 +59,15 @@ def _refuse_open_api(settings: Settings) -> None:
     log.warning("API open without authentication on %s (--insecure-no-auth)", where)
 
 
+def _name_trusted_networks(settings: Settings) -> None:
+    for network in settings.auth.trusted_networks:
+        log.warning(
+            "requests from %s are answered without a token, scope %s (auth.trusted_networks)",
+            network.cidr,
+            network.scope,
+        )
+
+
 def _ssl_context(settings: Settings) -> ssl.SSLContext | None:
     auth = settings.auth
     if auth.tls_cert is None or auth.tls_key is None:
@@ -78,7 +88,12 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Serve until `stop` is set (by default: on SIGTERM/SIGINT), then shut down cleanly."""
+    try:
+        settings = with_first_run_token(settings)
+    except FirstRunTokenError as err:
+        raise StartupError(str(err)) from err
     _refuse_open_api(settings)
+    _name_trusted_networks(settings)
     if stop is None:
         stop = asyncio.Event()
         _stop_on_signals(stop)

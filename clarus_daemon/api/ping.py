@@ -24,6 +24,10 @@ class HealthSchema(Schema):
     warnings = fields.List(
         fields.String(), required=True, metadata={"description": "What an operator should fix."}
     )
+    trusted_networks = fields.List(
+        fields.Dict(),
+        metadata={"description": "Client networks answered without a token (cidr, scope)."},
+    )
     drift_backoff = fields.Dict(
         keys=fields.String(),
         values=fields.Dict(),
@@ -32,11 +36,16 @@ class HealthSchema(Schema):
 
 
 def health_warnings(app: web.Application) -> list[str]:
-    exposed = exposed_without_auth(app[keys.SETTINGS])
-    if not exposed:
-        return []
-    where = ", ".join(map(str, exposed))
-    return [f"API reachable on {where} without authentication (--insecure-no-auth)"]
+    settings = app[keys.SETTINGS]
+    found = [
+        f"requests from {n.cidr} need no token (auth.trusted_networks, scope {n.scope})"
+        for n in settings.auth.trusted_networks
+    ]
+    exposed = exposed_without_auth(settings)
+    if exposed:
+        where = ", ".join(map(str, exposed))
+        found.append(f"API reachable on {where} without authentication (--insecure-no-auth)")
+    return found
 
 
 @docs(
@@ -72,6 +81,10 @@ async def health(request: web.Request) -> web.Response:
             "dependencies": {r.name: {"status": r.status, "detail": r.detail} for r in results},
             "warnings": [*health_warnings(app), *history_warnings],
             "drift_backoff": paused,
+            "trusted_networks": [
+                {"cidr": str(n.cidr), "scope": n.scope}
+                for n in app[keys.SETTINGS].auth.trusted_networks
+            ],
         }
     )
 

@@ -156,6 +156,8 @@ class InferenceLab:
                 "models_volume": self.volume,
                 "readiness_timeout_s": 15,
                 "stop_timeout_s": 1,
+                # tests publish on free ephemeral ports, outside the default 7000-9999
+                "host_port_range": (1024, 65535),
                 **inference,
             },
             "mlflow": {"models_root": str(self.models_root)},

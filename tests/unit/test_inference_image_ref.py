@@ -86,7 +86,7 @@ def test_rules(raw: str, rule: str, admitted: bool) -> None:
 
 @pytest.mark.parametrize("rule", ["registry.plant:5001", "reg.plant/x@sha256:abc"])
 def test_bad_rules_are_refused(rule: str) -> None:
-    with pytest.raises(ValueError, match="registry|digest"):
+    with pytest.raises(ValueError, match=r"registry|digest"):
         ImageRule.parse(rule)
 
 
