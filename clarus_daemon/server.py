@@ -45,18 +45,12 @@ async def _start_sites(runner: web.AppRunner, settings: Settings) -> None:
         log.warning("compatibility address %s skipped: %s", compat, err.strerror)
 
 
-def _refuse_open_api(settings: Settings) -> None:
+def _warn_open_api(settings: Settings) -> None:
+    """Only --insecure-no-auth leaves a listener beyond loopback without a token."""
     exposed = exposed_without_auth(settings)
-    if not exposed:
-        return
-    where = ", ".join(map(str, exposed))
-    if not settings.auth.allow_insecure_no_auth:
-        raise StartupError(
-            f"no API token is configured and the daemon would listen on {where}: anyone "
-            "reaching it could start containers. Configure [auth] tokens, listen on "
-            "127.0.0.1, or pass --insecure-no-auth to accept the risk."
-        )
-    log.warning("API open without authentication on %s (--insecure-no-auth)", where)
+    if exposed:
+        where = ", ".join(map(str, exposed))
+        log.warning("API open without authentication on %s (--insecure-no-auth)", where)
 
 
 def _name_trusted_networks(settings: Settings) -> None:
@@ -92,7 +86,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         settings = with_first_run_token(settings)
     except FirstRunTokenError as err:
         raise StartupError(str(err)) from err
-    _refuse_open_api(settings)
+    _warn_open_api(settings)
     _name_trusted_networks(settings)
     if stop is None:
         stop = asyncio.Event()

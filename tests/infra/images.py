@@ -20,6 +20,7 @@ from aiohttp.test_utils import TestClient
 from clarus_daemon import keys
 from clarus_daemon.app import create_app
 from clarus_daemon.events import Event
+from clarus_daemon.inference.ownership import instance_id
 from tests.infra.app_settings import make_settings
 from tests.infra.docker_engine import DockerEngine, api_get
 from tests.infra.registry import Registry
@@ -136,6 +137,11 @@ class InferenceLab:
     @property
     def models_root(self) -> Path:
         return self.root / "models"
+
+    @property
+    def instance_id(self) -> str:
+        """The id the app's state directory (the lab's root) marks its containers with."""
+        return instance_id(self.root)
 
     def new_id(self, prefix: str = "it") -> str:
         """A fresh inference id, cleaned up after the test that took it."""

@@ -34,9 +34,9 @@ async def test_an_image_of_an_unnamed_registry_is_refused_naming_the_rule(
     answer = await response.json()
     assert response.status == 403
     assert answer["error"] == "image_not_allowed"
-    assert answer["rule"] == "evil.example/x:1"
+    assert answer["details"]["rule"] == "evil.example/x:1"
     assert "inference.allowed_images" in answer["message"]
-    assert inference_lab.images.registry.host in answer["registries"]
+    assert inference_lab.images.registry.host in answer["details"]["registries"]
     pulled = inference_lab.engine.cli("images", "-q", "evil.example/x", check=False)
     assert pulled == ""
 
@@ -93,7 +93,7 @@ async def test_a_digest_needs_a_rule_that_names_digests(
     tag_of_pinned = await pinned.post(DEPLOY, json=inference_lab.body(first, free_port()))
 
     assert refused.status == 403
-    assert (await refused.json())["rule"] == by_digest
+    assert (await refused.json())["details"]["rule"] == by_digest
     assert admitted.status == 201, await admitted.text()
     assert tag_of_pinned.status == 403
 
