@@ -15,6 +15,7 @@ from clarus_daemon.api import (
     status_page,
 )
 from clarus_daemon.api.auth import auth_middleware
+from clarus_daemon.api.browser_guard import browser_guard_middleware
 from clarus_daemon.api.json_body import json_body_middleware
 from clarus_daemon.api.limits import body_deadline_middleware
 from clarus_daemon.api.metrics import metrics_middleware
@@ -32,6 +33,7 @@ def create_app(settings: Settings) -> web.Application:
             request_context_middleware,
             metrics_middleware,
             error_middleware,
+            browser_guard_middleware,
             auth_middleware,
             body_deadline_middleware,
             validation_middleware,

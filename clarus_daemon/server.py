@@ -11,6 +11,7 @@ from clarus_daemon import keys
 from clarus_daemon.app import create_app
 from clarus_daemon.config import Settings
 from clarus_daemon.config.server import ListenAddress
+from clarus_daemon.first_run_token import FirstRunTokenError, with_first_run_token
 from clarus_daemon.listeners import compat_blocked_by_auth, exposed_without_auth
 
 log = logging.getLogger("clarus_daemon.server")
@@ -59,18 +60,21 @@ async def _start_compat_site(
         log.warning("compatibility address %s skipped: %s", compat, status.problem)
 
 
-def _refuse_open_api(settings: Settings) -> None:
+def _warn_open_api(settings: Settings) -> None:
+    """Only --insecure-no-auth leaves a listener beyond loopback without a token."""
     exposed = exposed_without_auth(settings)
-    if not exposed:
-        return
-    where = ", ".join(map(str, exposed))
-    if not settings.auth.allow_insecure_no_auth:
-        raise StartupError(
-            f"no API token is configured and the daemon would listen on {where}: anyone "
-            "reaching it could start containers. Configure [auth] tokens, listen on "
-            "127.0.0.1, or pass --insecure-no-auth to accept the risk."
+    if exposed:
+        where = ", ".join(map(str, exposed))
+        log.warning("API open without authentication on %s (--insecure-no-auth)", where)
+
+
+def _name_trusted_networks(settings: Settings) -> None:
+    for network in settings.auth.trusted_networks:
+        log.warning(
+            "requests from %s are answered without a token, scope %s (auth.trusted_networks)",
+            network.cidr,
+            network.scope,
         )
-    log.warning("API open without authentication on %s (--insecure-no-auth)", where)
 
 
 def tls_context(settings: Settings) -> ssl.SSLContext | None:
@@ -93,7 +97,12 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Serve until `stop` is set (by default: on SIGTERM/SIGINT), then shut down cleanly."""
-    _refuse_open_api(settings)
+    try:
+        settings = with_first_run_token(settings)
+    except FirstRunTokenError as err:
+        raise StartupError(str(err)) from err
+    _warn_open_api(settings)
+    _name_trusted_networks(settings)
     if stop is None:
         stop = asyncio.Event()
         _stop_on_signals(stop)

@@ -1,4 +1,8 @@
-"""Bearer-token authentication middleware, active once any token is configured."""
+"""Bearer-token authentication middleware, active once any token is configured.
+
+A client in one of auth.trusted_networks that sends no Authorization header is
+let in with that network's scope: the opt-in for old clients that cannot send a token.
+"""
 
 import logging
 
@@ -6,11 +10,11 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from clarus_daemon import keys
+from clarus_daemon.auth import READ_METHODS
 from clarus_daemon.errors import Forbidden, Unauthorized
 
 log = logging.getLogger("clarus_daemon.auth")
 
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The old drift API is a GET that replaces datasets and starts retraining.
 WRITING_GETS = frozenset({"/api/detect_data_drift"})
 PRINCIPAL = web.RequestKey("principal", str)
@@ -23,20 +27,31 @@ def _bearer(request: web.Request) -> str:
     return credentials.strip()
 
 
-def _writes(request: web.Request) -> bool:
+def writes(request: web.Request) -> bool:
     return request.method not in READ_METHODS or request.path in WRITING_GETS
+
+
+def _principal(request: web.Request) -> tuple[str, str]:
+    """(who, scope) of the caller; 401 when it is nobody known."""
+    verifier = request.app[keys.TOKEN_VERIFIER]
+    if "Authorization" not in request.headers:
+        network = verifier.trusted(request.remote)
+        if network is not None:
+            return f"trusted network {network.cidr}", network.scope
+    token = verifier.identify(_bearer(request))
+    if token is None:
+        log.warning("rejected an unknown token on %s %s", request.method, request.path)
+        raise Unauthorized("The bearer token is not valid.")
+    return f"token {token.name!r}", token.scope
 
 
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     verifier = request.app[keys.TOKEN_VERIFIER]
-    if not verifier.enabled or verifier.is_public(request.path):
+    if not verifier.enabled or verifier.is_public(request.method, request.path):
         return await handler(request)
-    token = verifier.identify(_bearer(request))
-    if token is None:
-        log.warning("rejected an unknown token on %s %s", request.method, request.path)
-        raise Unauthorized("The bearer token is not valid.")
-    if token.scope == "read" and _writes(request):
-        raise Forbidden(f"Token {token.name!r} may only read; {request.path} needs write scope.")
-    request[PRINCIPAL] = token.name
+    who, scope = _principal(request)
+    if scope == "read" and writes(request):
+        raise Forbidden(f"{who.capitalize()} may only read; {request.path} needs write scope.")
+    request[PRINCIPAL] = who
     return await handler(request)

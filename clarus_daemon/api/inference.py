@@ -23,7 +23,7 @@ from clarus_daemon.api.validation import raise_invalid_request
 from clarus_daemon.errors import InvalidRequest
 from clarus_daemon.inference.image_ref import ImageRef
 from clarus_daemon.inference.setup import build_data_space, build_service, recover_at_start
-from clarus_daemon.inference.spec import DeployRequest
+from clarus_daemon.inference.spec import DeployRequest, ResourceLimits
 from clarus_daemon.inference.views import DeployResult
 
 TAG = "inference_executor"
@@ -52,6 +52,7 @@ def _registry_request(data: dict[str, Any]) -> DeployRequest:
             container_port=data["inference_rest_api_port"],
             host_port=data["inference_rest_api_forward_port"],
             env=data.get("env") or {},
+            limits=ResourceLimits.of(data.get("limits")),
         )
     return DeployRequest(
         inference_id=data["exp_id"],
@@ -60,6 +61,7 @@ def _registry_request(data: dict[str, Any]) -> DeployRequest:
         host_port=None,
         body="experiment",
         exp_id=data["exp_id"],
+        limits=ResourceLimits.of(data.get("limits")),
     )
 
 
@@ -100,6 +102,7 @@ async def post_data_space_deploy(request: web.Request) -> web.Response:
         data["inference_id"],
         data["inference_rest_api_forward_port"],
         data.get("env") or {},
+        ResourceLimits.of(data.get("limits")),
     )
     return _deployed(await request.app[keys.INFERENCE].deploy(deploy_request))
 
@@ -176,8 +179,9 @@ async def _inference_ctx(app: web.Application) -> AsyncIterator[None]:
     app[keys.INFERENCE] = service
     app[keys.DATA_SPACE] = build_data_space(settings, session)
     retry_s = settings.inference.recovery_retry_s
+    recorded = app[keys.HISTORY].deployed_containers
     recovery = asyncio.create_task(
-        recover_at_start(service, retry_s, settings, app[keys.DOCKER]), name="inference-recovery"
+        recover_at_start(service, recorded, retry_s, settings), name="inference-recovery"
     )
     try:
         yield

@@ -5,6 +5,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from clarus_daemon.inference.image_ref import ImageRef, InvalidImageReference
+
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 REGISTRY_KEYS = (
@@ -27,11 +29,19 @@ def _name(description: str, example: str = "UC_Energy") -> fields.String:
     )
 
 
+def _image_reference(value: str) -> None:
+    try:
+        ImageRef.parse(value)
+    except InvalidImageReference as err:
+        raise ValidationError(f"Not an image reference Docker accepts: {err}") from err
+
+
 def _image(description: str) -> fields.String:
     return fields.String(
         validate=[
             validate.Length(min=1, max=512),
             validate.Regexp(r"^\S+$", error="Must not contain spaces."),
+            _image_reference,
         ],
         metadata={"description": description, "example": "registry.plant:5001/uc_energy:0.0.1"},
     )
@@ -80,6 +90,30 @@ def _env() -> fields.Dict:
     )
 
 
+class LimitsSchema(Schema):
+    """Per-deploy resource limits, each at most the operator's inference.max_* cap."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    memory_mb = fields.Integer(
+        strict=False, validate=validate.Range(min=4), metadata={"example": 2048}
+    )
+    cpus = fields.Float(validate=validate.Range(min=0.01, max=1024), metadata={"example": 1.5})
+    pids = fields.Integer(
+        strict=False, validate=validate.Range(min=16, max=1 << 22), metadata={"example": 512}
+    )
+
+
+def _limits() -> fields.Nested:
+    return fields.Nested(
+        LimitsSchema,
+        metadata={
+            "description": "Memory (MB), CPUs and processes; the configured defaults when absent."
+        },
+    )
+
+
 class DeploySchema(Schema):
     """{inference_id, docker_img_uri, ports, env}, or the first agent's {exp_id, docker_img}."""
 
@@ -91,6 +125,7 @@ class DeploySchema(Schema):
     inference_rest_api_port = _port("Port the image serves its REST API on.", 8080)
     inference_rest_api_forward_port = _port("Host port it is published on.", 7070)
     env = _env()
+    limits = _limits()
     exp_id = _name("Old body: experiment id; the container's name.")
     docker_img = _image("Old body: image whose single exposed port is published.")
 
@@ -117,6 +152,7 @@ class DataSpaceDeploySchema(Schema):
     inference_id = _name("Unique inference identifier; the container's name.")
     inference_rest_api_forward_port = _port("Host port it is published on.", 7070)
     env = _env()
+    limits = _limits()
 
     @validates_schema
     def _required(self, data: dict[str, Any], **_kwargs: Any) -> None:

@@ -10,8 +10,7 @@ from clarus_daemon import __version__, keys
 from clarus_daemon.api.history import history_health
 from clarus_daemon.errors import DaemonError
 from clarus_daemon.health import HealthProbes
-from clarus_daemon.inference.adopt import Unmanaged, adopt_hint, unmanaged_services
-from clarus_daemon.inference.adoption import Adoptions
+from clarus_daemon.inference.adopt import Unmanaged, adopt_hint
 from clarus_daemon.listeners import exposed_without_auth
 
 
@@ -36,6 +35,10 @@ class HealthSchema(Schema):
             "ports) and that nobody adopted: left alone until `clarus-daemon adopt`."
         },
     )
+    trusted_networks = fields.List(
+        fields.Dict(),
+        metadata={"description": "Client networks answered without a token (cidr, scope)."},
+    )
     drift_backoff = fields.Dict(
         keys=fields.String(),
         values=fields.Dict(),
@@ -44,18 +47,22 @@ class HealthSchema(Schema):
 
 
 def health_warnings(app: web.Application) -> list[str]:
-    warnings = []
-    exposed = exposed_without_auth(app[keys.SETTINGS])
+    settings = app[keys.SETTINGS]
+    found = [
+        f"requests from {n.cidr} need no token (auth.trusted_networks, scope {n.scope})"
+        for n in settings.auth.trusted_networks
+    ]
+    exposed = exposed_without_auth(settings)
     if exposed:
         where = ", ".join(map(str, exposed))
-        warnings.append(f"API reachable on {where} without authentication (--insecure-no-auth)")
+        found.append(f"API reachable on {where} without authentication (--insecure-no-auth)")
     compat = app[keys.COMPAT_LISTENER]
     if compat.address is not None and compat.problem is not None:
-        warnings.append(
+        found.append(
             f"the old drift detector's address {compat.address} does not answer: "
             f"{compat.problem}; its clients must call the daemon's own port"
         )
-    return warnings
+    return found
 
 
 @docs(
@@ -76,7 +83,7 @@ async def _unmanaged(app: web.Application) -> list[Unmanaged]:
     settings = app[keys.SETTINGS]
     try:
         async with asyncio.timeout(settings.server.health_timeout_s):
-            return await unmanaged_services(app[keys.DOCKER], Adoptions(settings.state_dir))
+            return await app[keys.INFERENCE].unmanaged()
     except (DaemonError, TimeoutError):
         return []  # the docker dependency's own entry says why
 
@@ -102,6 +109,10 @@ async def health(request: web.Request) -> web.Response:
             "warnings": [*health_warnings(app), *history_warnings, *([hint] if hint else [])],
             "unmanaged_containers": [u.as_dict() for u in unmanaged],
             "drift_backoff": paused,
+            "trusted_networks": [
+                {"cidr": str(n.cidr), "scope": n.scope}
+                for n in app[keys.SETTINGS].auth.trusted_networks
+            ],
         }
     )
 

@@ -18,8 +18,7 @@ from clarus_daemon.commands.common import (
     settings_or_exit,
 )
 from clarus_daemon.config import Settings
-from clarus_daemon.inference.adopt import adopt
-from clarus_daemon.inference.adoption import Adoptions
+from clarus_daemon.inference.adopt import adopt, standalone_engine
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -37,7 +36,7 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 async def adopt_with(settings: Settings, names: list[str] | None) -> dict[str, Any]:
     docker = aiodocker.Docker(url=settings.docker.url)
     try:
-        return await adopt(docker, Adoptions(settings.state_dir), names)
+        return await adopt(standalone_engine(docker, settings.state_dir), names)
     finally:
         await docker.close()
 

@@ -10,8 +10,7 @@ import aiodocker
 from clarus_daemon.commands.common import add_config_options, settings_or_exit
 from clarus_daemon.config import Settings
 from clarus_daemon.errors import DaemonError
-from clarus_daemon.inference.adopt import adopt_hint, unmanaged_services
-from clarus_daemon.inference.adoption import Adoptions
+from clarus_daemon.inference.adopt import adopt_hint, standalone_engine, unmanaged_services
 from clarus_daemon.preflight import missing_old_variables, start_blockers
 
 ENGINE_TIMEOUT_S = 5.0
@@ -54,7 +53,9 @@ def _unmanaged_hint(settings: Settings) -> str | None:
         docker = aiodocker.Docker(url=settings.docker.url)
         try:
             async with asyncio.timeout(ENGINE_TIMEOUT_S):
-                return adopt_hint(await unmanaged_services(docker, Adoptions(settings.state_dir)))
+                return adopt_hint(
+                    await unmanaged_services(standalone_engine(docker, settings.state_dir))
+                )
         finally:
             await docker.close()
 

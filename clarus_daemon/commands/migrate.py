@@ -17,8 +17,7 @@ import aiodocker
 from clarus_daemon.commands.common import EXIT_CONFIG_ERROR
 from clarus_daemon.config import ConfigError
 from clarus_daemon.errors import DaemonError
-from clarus_daemon.inference.adopt import unmanaged_services
-from clarus_daemon.inference.adoption import Adoptions
+from clarus_daemon.inference.adopt import standalone_engine, unmanaged_services
 from clarus_daemon.migration.kit import read_kit
 from clarus_daemon.migration.proposal import compose_text, derive, report, toml_text
 
@@ -40,7 +39,7 @@ async def _adoptable(docker_url: str, state_dir: Path) -> list[str]:
     docker = aiodocker.Docker(url=docker_url)
     try:
         async with asyncio.timeout(ENGINE_TIMEOUT_S):
-            return [u.name for u in await unmanaged_services(docker, Adoptions(state_dir))]
+            return [u.name for u in await unmanaged_services(standalone_engine(docker, state_dir))]
     finally:
         await docker.close()
 

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, SecretStr
+from pydantic import AfterValidator, BeforeValidator, Field, IPvAnyNetwork, SecretStr
 
 from clarus_daemon.config.base import Section
 
@@ -25,15 +25,39 @@ def _check_digest(value: str) -> str:
 
 
 Sha256Hex = Annotated[str, AfterValidator(_check_digest)]
+Scope = Literal["read", "write"]
+PUBLIC_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"})
+
+
+def _check_public_path(value: str) -> str:
+    method, _, path = value.rpartition(" ")
+    if not path.startswith("/"):
+        raise ValueError(f"{value!r}: a path starting with '/', optionally after a method")
+    if method and method.upper() not in PUBLIC_METHODS:
+        raise ValueError(f"{value!r}: {method!r} is not an HTTP method")
+    return value
+
+
+PublicPath = Annotated[str, AfterValidator(_check_public_path)]
+
+
+class TrustedNetwork(Section):
+    cidr: IPvAnyNetwork = Field(description="Addresses, e.g. 10.0.0.0/8 or 192.168.1.20/32.")
+    scope: Scope = Field("write", description="What a request from there may do without a token.")
+
+
+def _cidr_text_is_write(value: object) -> object:
+    return {"cidr": value} if isinstance(value, str) else value
+
+
+TrustedNetworkEntry = Annotated[TrustedNetwork, BeforeValidator(_cidr_text_is_write)]
 
 
 class ApiToken(Section):
     name: str = Field(description="Who holds it; shown in logs, never the token itself.")
     sha256: Sha256Hex | None = Field(None, description="SHA-256 hex of the token (preferred).")
     token: SecretStr | None = Field(None, description="The token in clear (discouraged).")
-    scope: Literal["read", "write"] = Field(
-        "write", description="read: GET only; write: every call."
-    )
+    scope: Scope = Field("write", description="read: GET only; write: every call.")
 
     def digest(self) -> str:
         if self.sha256 is not None:
@@ -48,9 +72,15 @@ class AuthSettings(Section):
     token_file: Path | None = Field(
         None, description="File with one token per line (or name:sha256 lines)."
     )
-    public_paths: list[str] = Field(
+    public_paths: list[PublicPath] = Field(
         default_factory=lambda: ["/api/ping", "/swagger", "/api/docs/openapi.json", "/metrics"],
-        description="Paths (and their sub-paths) answered without a token.",
+        description="Paths (and their sub-paths) answered without a token: '/path' for GET "
+        "and HEAD only, 'POST /path' for that method.",
+    )
+    trusted_networks: list[TrustedNetworkEntry] = Field(
+        default_factory=list,
+        description="Client networks answered without a token, for old clients that cannot "
+        "send one: '10.0.0.0/8' (scope write) or {cidr = '...', scope = 'read'}.",
     )
     allow_insecure_no_auth: bool = Field(
         False,

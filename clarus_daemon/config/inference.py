@@ -1,11 +1,28 @@
 """How inference containers are pulled, run and published."""
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AfterValidator, Field, SecretStr, model_validator
 
 from clarus_daemon.config.base import Port, PositiveSeconds, Section
+from clarus_daemon.inference.image_rule import ImageRule
+
+# Variables that make an allowed image load or run code the caller chooses.
+DEFAULT_ENV_DENYLIST = (
+    "LD_*", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONUSERBASE", "PYTHONWARNINGS",
+    "PYTHONINSPECT", "BASH_ENV", "ENV", "SHELLOPTS", "PS4", "PERL5OPT", "PERL5LIB", "PERLLIB",
+    "RUBYOPT", "RUBYLIB", "NODE_OPTIONS", "NODE_PATH", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS",
+    "JDK_JAVA_OPTIONS", "CLASSPATH", "BROWSER", "GCONV_PATH", "HOSTALIASES", "GIT_*",
+)  # fmt: skip
+
+
+def _check_rule(text: str) -> str:
+    ImageRule.parse(text)
+    return text
+
+
+ImageRuleText = Annotated[str, AfterValidator(_check_rule)]
 
 
 class RegistryCredentials(Section):
@@ -28,7 +45,11 @@ class DockerSettings(Section):
 
 
 class InferenceSettings(Section):
-    network: str = Field("clarus_inference_network", description="Network containers join.")
+    network: str = Field(
+        "clarus_inference_services",
+        description="Bridge network of the inference containers, created when missing; keep "
+        "it apart from the daemon's own network.",
+    )
     host_ip: str = Field("0.0.0.0", description="Host address container ports are published on.")
     models_volume: str = Field("clarus_models", description="Volume holding model weights.")
     models_mount: str = Field("/models", description="Where the models volume is mounted.")
@@ -44,20 +65,41 @@ class InferenceSettings(Section):
         "port on host_ip (127.0.0.1 for 0.0.0.0), for a daemon on the host; 'network' = its "
         "name and container port on `network`, for a daemon running as a container there.",
     )
-    allowed_images: list[str] = Field(
-        default_factory=lambda: ["*"],
-        description="Globs of image references (registry/repository:tag) that may run; "
-        "anything else is refused before a pull. E.g. ['registry.plant:5001/*'].",
+    probe_host: str | None = Field(
+        None,
+        description="Address the 'host' probe reaches published ports on; default host_ip "
+        "(127.0.0.1 for 0.0.0.0). A daemon in a container: host.docker.internal.",
+    )
+    allowed_images: list[ImageRuleText] = Field(
+        default_factory=list,
+        description="Rules admitting images beyond the configured registries: "
+        "'registry.plant:5001/*', 'redwine:1.*', 'reg/uc/x@sha256:<hex>', 'reg/*@sha256:*'; "
+        "'*' admits every image. Anything else is refused before a pull.",
+    )
+    allow_configured_registries: bool = Field(
+        True,
+        description="Admit every image of the registries the configuration names "
+        "(docker.registries, the docker config file's auths, the data space's images).",
     )
     host_port_range: tuple[Port, Port] = Field(
-        (1024, 65535), description="Inclusive range host ports may be published on."
+        (7000, 9999),
+        description="Inclusive range host ports may be published on; ports below 1024 only "
+        "when the operator sets a range that includes them.",
+    )
+    env_denylist: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_ENV_DENYLIST),
+        description="Environment variable names (globs) a deploy may not set.",
     )
     max_env_value_bytes: int = Field(
         4096, ge=1, description="Largest value of one environment variable (bytes)."
     )
     max_concurrent_pulls: int = Field(2, ge=1, description="Image pulls running at once.")
-    memory_limit_mb: int | None = Field(None, ge=4, description="Memory limit per container.")
-    cpus: float | None = Field(None, gt=0, description="CPU limit per container.")
+    memory_limit_mb: int = Field(1024, ge=4, description="Default memory limit per container.")
+    max_memory_limit_mb: int = Field(8192, ge=4, description="Most a deploy may ask for (MB).")
+    cpus: float = Field(1.0, gt=0, description="Default CPU limit per container.")
+    max_cpus: float = Field(4.0, gt=0, description="Most CPUs a deploy may ask for.")
+    pids_limit: int = Field(512, ge=16, description="Default process limit per container.")
+    max_pids_limit: int = Field(4096, ge=16, description="Most processes a deploy may ask for.")
     models_volume_bind: bool = Field(
         True,
         description="Create a missing models volume as a local bind of mlflow.models_root, so "
@@ -95,4 +137,7 @@ class InferenceSettings(Section):
         low, high = self.host_port_range
         if low > high:
             raise ValueError(f"host_port_range [{low}, {high}]: the first port is above the second")
+        for name in ("memory_limit_mb", "cpus", "pids_limit"):
+            if getattr(self, name) > getattr(self, f"max_{name}"):
+                raise ValueError(f"{name} is above max_{name}")
         return self

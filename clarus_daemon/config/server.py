@@ -54,6 +54,15 @@ class ServerSettings(Section):
             "or host:port; empty to never add it. A port that cannot be used is skipped.",
         )
     )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Names clients use for this machine in the Host header, beyond "
+        "loopback names, IP addresses and the machine's own host names (e.g. 'edge-01.plant').",
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Web origins (scheme://host[:port]) whose pages may change state here.",
+    )
     log_format: Literal["text", "json"] = Field("text", description="Log line format.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     shutdown_timeout_s: PositiveSeconds = Field(

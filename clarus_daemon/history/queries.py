@@ -157,3 +157,16 @@ class HistoryQueries:
         )
         series = [(from_db_time(r["ended_at"]), r["drift_share"]) for r in reversed(rows)]
         return [(moment, share) for moment, share in series if moment is not None]
+
+    async def deployed_containers(self, container_ids: Sequence[str]) -> set[str]:
+        """Those of `container_ids` a successful deploy or replace recorded as its service."""
+        if not container_ids:
+            return set()
+        marks = ", ".join("?" * len(container_ids))
+        rows = await self._rows(
+            "SELECT DISTINCT json_extract(details, '$.container_id') AS container FROM events "
+            "WHERE kind IN ('deploy', 'replace') AND outcome IN ('ok', 'unchanged') "
+            f"AND json_extract(details, '$.container_id') IN ({marks})",
+            list(container_ids),
+        )
+        return {row["container"] for row in rows}

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiodocker
@@ -10,10 +11,11 @@ import aiodocker
 from clarus_daemon.api.inference_schemas import NAME_PATTERN
 from clarus_daemon.errors import InvalidRequest, NotFound
 from clarus_daemon.inference import labels
-from clarus_daemon.inference.adoption import Adoptions, adoption_labels, looks_like_old_service
+from clarus_daemon.inference.adoption import adoption_labels, looks_like_old_service
 from clarus_daemon.inference.containers import ContainerSummary
 from clarus_daemon.inference.engine import ContainerEngine
 from clarus_daemon.inference.engine_errors import engine_errors
+from clarus_daemon.inference.ownership import Ownership
 
 
 @dataclass(frozen=True)
@@ -45,18 +47,22 @@ def adopt_hint(found: list[Unmanaged]) -> str | None:
     )
 
 
-async def unmanaged_services(docker: aiodocker.Docker, adoptions: Adoptions) -> list[Unmanaged]:
-    engine = ContainerEngine(docker, stop_timeout_s=0, adoptions=adoptions)
+def standalone_engine(docker: aiodocker.Docker, state_dir: Path) -> ContainerEngine:
+    """The engine as the daemon of `state_dir` sees it, for commands run beside it."""
+    return ContainerEngine(docker, stop_timeout_s=0, ownership=Ownership.of_state_dir(state_dir))
+
+
+async def unmanaged_services(engine: ContainerEngine) -> list[Unmanaged]:
     with engine_errors("listing containers"):
         containers = await engine.list_all()
     return [_unmanaged(c) for c in containers if looks_like_old_service(c)]
 
 
-async def adopt(
-    docker: aiodocker.Docker, adoptions: Adoptions, names: Iterable[str] | None
-) -> dict[str, Any]:
+async def adopt(engine: ContainerEngine, names: Iterable[str] | None) -> dict[str, Any]:
     """Adopt the named containers (None: every one that looks like an old service)."""
-    engine = ContainerEngine(docker, stop_timeout_s=0, adoptions=adoptions)
+    adoptions = engine.ownership.adoptions
+    if adoptions is None:
+        raise InvalidRequest("adoption needs the daemon's state directory")
     with engine_errors("listing containers"):
         containers = await engine.list_all()
     by_name = {c.name: c for c in containers}

@@ -2,8 +2,9 @@
 
 Labels cannot be added to a running container, so an adoption is a record in the
 daemon's state directory (container id -> what its labels would have said). When
-the engine lists containers, an adopted one is shown with those labels, so listing,
-removal and replacement with rollback treat it like any container the daemon made.
+the engine lists containers, an adopted one is shown with those labels and counts as
+the daemon's (see ownership), so listing, removal and replacement with rollback treat
+it like any container the daemon made.
 A record whose container is gone is simply never matched again.
 """
 
@@ -12,13 +13,15 @@ import logging
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clarus_daemon.inference import labels
-from clarus_daemon.inference.containers import ContainerSummary
+
+if TYPE_CHECKING:  # containers -> ownership -> adoption: only the annotation needs it
+    from clarus_daemon.inference.containers import ContainerSummary
 
 log = logging.getLogger("clarus_daemon.inference")
 
@@ -62,22 +65,11 @@ class Adoptions:
             json.dump(found, handle, indent=2, sort_keys=True)
         os.replace(handle.name, self.path)
 
-    def overlay(self, containers: list[ContainerSummary]) -> list[ContainerSummary]:
-        """The containers, adopted ones shown with their recorded labels."""
-        found = self.records()
-        if not found:
-            return containers
-        return [
-            replace(c, labels={**c.labels, **found[c.id]}) if c.id in found else c
-            for c in containers
-        ]
-
 
 def adoption_labels(info: Mapping[str, Any]) -> dict[str, str]:
     """What an adopted container's labels would say, from its inspection."""
     name = str(info.get("Name", "")).lstrip("/")
     shown = {
-        labels.ADOPTED: "true",
         labels.INFERENCE_ID: name,
         labels.IMAGE: str((info.get("Config") or {}).get("Image", "")),
         labels.IMAGE_ID: str(info.get("Image", "")),
@@ -96,7 +88,7 @@ def adoption_labels(info: Mapping[str, Any]) -> dict[str, str]:
     return shown
 
 
-def looks_like_old_service(container: ContainerSummary) -> bool:
+def looks_like_old_service(container: "ContainerSummary") -> bool:
     """An unmanaged container that publishes a port and is not a compose service or the kit."""
     return (
         not container.managed

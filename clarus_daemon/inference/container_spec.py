@@ -1,7 +1,9 @@
 """The Engine API body of an inference container: what runs, and the limits it runs in.
 
 Nothing in a request reaches Privileged, capabilities, devices or binds; the only
-mount is the models volume, read-only.
+mount is the models volume, read-only; no process may gain privileges (setuid), and
+memory, CPU and processes are limited (the configured defaults, or what the deploy
+asked for within the configured caps).
 """
 
 from typing import Any
@@ -16,12 +18,13 @@ NANO = 1_000_000_000
 
 
 def _resources(spec: ServiceSpec) -> dict[str, Any]:
-    limits: dict[str, Any] = {}
-    if spec.settings.memory_limit_mb is not None:
-        limits["Memory"] = spec.settings.memory_limit_mb * MB
-    if spec.settings.cpus is not None:
-        limits["NanoCpus"] = int(spec.settings.cpus * NANO)
-    return limits
+    limits = spec.limits
+    return {
+        "Memory": limits.memory_mb * MB,
+        "MemorySwap": limits.memory_mb * MB,  # no swap beyond the memory limit
+        "NanoCpus": int(limits.cpus * NANO),
+        "PidsLimit": limits.pids,
+    }
 
 
 def container_config(spec: ServiceSpec, extra_labels: dict[str, str]) -> dict[str, Any]:
@@ -46,6 +49,7 @@ def container_config(spec: ServiceSpec, extra_labels: dict[str, str]) -> dict[st
                 }
             ],
             "Privileged": False,
+            "SecurityOpt": ["no-new-privileges:true"],
             **_resources(spec),
         },
     }

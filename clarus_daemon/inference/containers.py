@@ -1,12 +1,13 @@
 """Containers as the engine lists them, and the few questions the service asks of them."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from clarus_daemon.inference import labels
 from clarus_daemon.inference.owner import is_other_live_process
+from clarus_daemon.inference.ownership import Ownership
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,25 @@ class ContainerSummary:
     labels: Mapping[str, str] = field(default_factory=dict)
     published_ports: frozenset[int] = frozenset()
     """Host ports it holds now (only a running container holds any)."""
+    managed: bool = False
+    """This daemon's (Ownership.owns): only then are its labels believed."""
 
     @classmethod
-    def from_listing(cls, item: Mapping[str, Any]) -> "ContainerSummary":
+    def from_listing(
+        cls,
+        item: Mapping[str, Any],
+        ownership: Ownership,
+        adopted_labels: Mapping[str, str] | None = None,
+    ) -> "ContainerSummary":
+        """`adopted_labels`: the record of an adopted container, shown in place of its own."""
         names = item.get("Names") or ["/?"]
         ports = item.get("Ports") or []
+        if adopted_labels is not None:
+            return replace(
+                cls.from_listing(item, ownership),
+                labels={**labels.blank_labels(), **adopted_labels},
+                managed=True,
+            )
         return cls(
             id=item["Id"],
             name=names[0].lstrip("/"),
@@ -34,15 +49,12 @@ class ContainerSummary:
             created=datetime.fromtimestamp(item.get("Created", 0), UTC),
             labels=item.get("Labels") or {},
             published_ports=frozenset(p["PublicPort"] for p in ports if p.get("PublicPort")),
+            managed=ownership.owns(item["Id"], item.get("Labels")),
         )
 
     @property
     def running(self) -> bool:
         return self.state == "running"
-
-    @property
-    def managed(self) -> bool:
-        return labels.is_managed(self.labels)
 
     @property
     def inference_id(self) -> str | None:

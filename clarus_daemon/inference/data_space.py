@@ -13,8 +13,8 @@ from typing import Any
 
 from clarus_daemon.config.endpoints import IdsSettings
 from clarus_daemon.errors import UpstreamError, UpstreamUnavailable
-from clarus_daemon.inference.image_ref import ImageRef
-from clarus_daemon.inference.spec import DeployRequest
+from clarus_daemon.inference.image_ref import ImageRef, InvalidImageReference
+from clarus_daemon.inference.spec import DeployRequest, ResourceLimits
 from clarus_daemon.integrations.ids import SERVICE, IdsAgent
 
 IMAGE_KEY = "docker_img_uri"
@@ -99,10 +99,21 @@ class DataSpaceImages:
         image = str(find_key(asset, IMAGE_KEY, exp_id)).strip()
         port = _port(find_key(asset, PORT_KEY, exp_id), exp_id)
         provider = provider_ip if provider_port is None else f"{provider_ip}:{provider_port}"
-        return DataSpaceImage(ImageRef.parse(image), port, provider)
+        try:
+            ref = ImageRef.parse(image)
+        except InvalidImageReference as err:
+            raise UpstreamError(
+                SERVICE, f"The data space names an invalid image for {exp_id!r}: {err}"
+            ) from err
+        return DataSpaceImage(ref, port, provider)
 
     async def request_for(
-        self, exp_id: str, inference_id: str, host_port: int, env: Mapping[str, str]
+        self,
+        exp_id: str,
+        inference_id: str,
+        host_port: int,
+        env: Mapping[str, str],
+        limits: ResourceLimits | None = None,
     ) -> DeployRequest:
         found = await self.lookup(exp_id)
         return DeployRequest(
@@ -114,4 +125,5 @@ class DataSpaceImages:
             body="data_space",
             exp_id=exp_id,
             provider=found.provider,
+            limits=limits or ResourceLimits(),
         )

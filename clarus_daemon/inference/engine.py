@@ -8,7 +8,6 @@ from typing import Any
 import aiodocker
 
 from clarus_daemon.inference import labels
-from clarus_daemon.inference.adoption import Adoptions
 from clarus_daemon.inference.containers import ContainerSummary, ServiceContainers
 from clarus_daemon.inference.engine_errors import (
     CONFLICT_STATUS,
@@ -16,41 +15,46 @@ from clarus_daemon.inference.engine_errors import (
     NOT_MODIFIED_STATUS,
 )
 from clarus_daemon.inference.errors import NameInUse
+from clarus_daemon.inference.ownership import Ownership
 
 log = logging.getLogger("clarus_daemon.inference")
 
 
 class ContainerEngine:
     def __init__(
-        self, docker: aiodocker.Docker, *, stop_timeout_s: int, adoptions: Adoptions | None = None
+        self, docker: aiodocker.Docker, *, stop_timeout_s: int, ownership: Ownership
     ) -> None:
         self._docker = docker
         self._stop_timeout_s = stop_timeout_s
-        self._adoptions = adoptions
+        self.ownership = ownership
 
     async def _list(self, filters: dict[str, Any] | None = None) -> list[ContainerSummary]:
         query = aiodocker.utils.clean_filters(filters) if filters else None
         items = await self._docker.containers.list(all=True, filters=query)
-        found = [ContainerSummary.from_listing(item._container) for item in items]
-        if self._adoptions is None:
-            return found
-        return await asyncio.to_thread(self._adoptions.overlay, found)
+        adopted = await asyncio.to_thread(self.ownership.adoption_records)
+        return [
+            ContainerSummary.from_listing(item._container, self.ownership, adopted.get(item.id))
+            for item in items
+        ]
 
     async def list_all(self) -> list[ContainerSummary]:
         return await self._list()
 
+    async def list_labelled(self) -> list[ContainerSummary]:
+        """Every container labelled clarus.managed, the daemon's or not."""
+        return await self._list(labels.managed_filters())
+
     async def list_managed(self, inference_id: str | None = None) -> list[ContainerSummary]:
         found = await self._list(labels.managed_filters(inference_id))
-        adopted = await asyncio.to_thread(self._adoptions.records) if self._adoptions else {}
+        adopted = await asyncio.to_thread(self.ownership.adoption_records)
         if adopted:
             # adopted containers carry no label the engine could filter on
-            shown = await self._list({"id": sorted(adopted)})
-            found += [
-                c
-                for c in shown
-                if c.managed and inference_id in (None, c.inference_id) and c.id in adopted
-            ]
-        return found
+            found += await self._list({"id": sorted(adopted)})
+        return [
+            c
+            for c in {c.id: c for c in found}.values()
+            if c.managed and inference_id in (None, c.inference_id)
+        ]
 
     async def service_containers(self, inference_id: str) -> ServiceContainers:
         return ServiceContainers.of(inference_id, await self.list_all())

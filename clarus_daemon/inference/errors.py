@@ -21,6 +21,10 @@ class PortNotAllowed(Forbidden):
     code = "port_not_allowed"
 
 
+class LimitNotAllowed(Forbidden):
+    code = "limit_not_allowed"
+
+
 class NameInUse(Conflict):
     code = "name_in_use"
 

@@ -1,4 +1,7 @@
-"""The labels that make a container the daemon's, and the only state it keeps about them.
+"""The labels the daemon puts on its containers, and the only state it keeps about them.
+
+Whether a container is the daemon's is decided by ownership.Ownership (instance id),
+never by these labels alone: an image can preset any of them.
 
 Docker labels cannot change after creation, so a replacement in progress is recognised
 by its name: a candidate still carries the temporary name recorded in CANDIDATE_NAME;
@@ -9,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 MANAGED = "clarus.managed"
+INSTANCE = "clarus.instance"
+"""The daemon's instance id (state directory): what no image can know in advance."""
 INFERENCE_ID = "clarus.inference_id"
 IMAGE = "clarus.image"
 IMAGE_ID = "clarus.image_id"
@@ -29,8 +34,6 @@ REPLACES = "clarus.replaces"
 """Id of the container a candidate is meant to replace."""
 OWNER = "clarus.owner"
 """The daemon process that created a candidate: recovery leaves a live one's alone."""
-ADOPTED = "clarus.adopted"
-"""Shown, never set: the container was adopted (see adoption), its labels come from a record."""
 REPLACES_RUNNING = "clarus.replaces_running"
 """Whether that container ran when the replacement began: only then is it started again."""
 
@@ -42,11 +45,15 @@ def managed_filters(inference_id: str | None = None) -> dict[str, Any]:
     return {"label": wanted}
 
 
-def is_managed(labels: Mapping[str, str] | None) -> bool:
-    """The one "is this container ours" decision: made by the daemon, or adopted by record."""
-    if labels is None:
-        return False
-    return labels.get(MANAGED) == "true" or labels.get(ADOPTED) == "true"
+def blank_labels() -> dict[str, str]:
+    """Every label the daemon reads, empty: set on each container so that none of them
+    comes from the image."""
+    return dict.fromkeys(
+        (INFERENCE_ID, IMAGE, IMAGE_ID, IMAGE_DIGEST, HOST_IP, HOST_PORT, CONTAINER_PORT,
+         SPEC_HASH, REQUEST, SOURCE, EXP_ID, PROVIDER, DEPLOYED_AT, CANDIDATE_NAME, REPLACES,
+         OWNER, REPLACES_RUNNING),
+        "",
+    )  # fmt: skip
 
 
 def int_label(labels: Mapping[str, str], key: str) -> int | None:

@@ -3,13 +3,14 @@
 import asyncio
 import re
 from collections.abc import Mapping
+from fnmatch import fnmatchcase
 
 from clarus_daemon.config.inference import InferenceSettings
 from clarus_daemon.errors import InvalidRequest
 from clarus_daemon.inference.containers import ContainerSummary, ServiceContainers
-from clarus_daemon.inference.errors import ImageNotAllowed, PortInUse, PortNotAllowed
+from clarus_daemon.inference.errors import LimitNotAllowed, PortInUse, PortNotAllowed
 from clarus_daemon.inference.ports import port_holder
-from clarus_daemon.inference.spec import DeployRequest, ServiceSpec
+from clarus_daemon.inference.spec import DeployRequest, ResourceLimits, ServiceSpec
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -21,6 +22,15 @@ def check_env(env: Mapping[str, str], settings: InferenceSettings) -> None:
             f"env: invalid variable names {bad}: letters, digits and '_', not starting "
             "with a digit",
             details={"fields": {"env": {name: ["Invalid variable name."] for name in bad}}},
+        )
+    denied = [
+        name for name in env if any(fnmatchcase(name, rule) for rule in settings.env_denylist)
+    ]
+    if denied:
+        raise InvalidRequest(
+            f"env: {', '.join(denied)} may not be set: such variables make a program load "
+            "or run other code (inference.env_denylist)",
+            details={"fields": {"env": {name: ["Denied variable."] for name in denied}}},
         )
     limit = settings.max_env_value_bytes
     big = [name for name, value in env.items() if len(value.encode()) > limit]
@@ -40,13 +50,23 @@ def check_host_port(port: int, settings: InferenceSettings) -> None:
         )
 
 
+def check_limits(asked: ResourceLimits, settings: InferenceSettings) -> None:
+    caps = {
+        "memory_mb": (asked.memory_mb, settings.max_memory_limit_mb, "max_memory_limit_mb"),
+        "cpus": (asked.cpus, settings.max_cpus, "max_cpus"),
+        "pids": (asked.pids, settings.max_pids_limit, "max_pids_limit"),
+    }
+    for name, (value, cap, key) in caps.items():
+        if value is not None and value > cap:
+            raise LimitNotAllowed(
+                f"limits.{name} {value:g} is above the allowed {cap:g} (inference.{key})",
+                details={"limit": name, "asked": value, "cap": cap},
+            )
+
+
 def check_request(request: DeployRequest, settings: InferenceSettings) -> None:
-    if not request.image.allowed_by(settings.allowed_images):
-        raise ImageNotAllowed(
-            f"Image {request.image.raw} is not allowed here (inference.allowed_images)",
-            details={"image": request.image.raw},
-        )
     check_env(request.env, settings)
+    check_limits(request.limits, settings)
     if request.host_port is not None:
         check_host_port(request.host_port, settings)
 

@@ -70,7 +70,8 @@ def probe_target(
     """Where this daemon reaches the container `name`, as inference.readiness_probe says."""
     if settings.readiness_probe == "network":
         return ProbeTarget(name, container_port, settings.health_path)
-    return ProbeTarget(probe_host(host_ip), host_port, settings.health_path)
+    host = settings.probe_host or probe_host(host_ip)
+    return ProbeTarget(host, host_port, settings.health_path)
 
 
 def _exited(info: dict[str, Any]) -> str | None:

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from clarus_daemon.config.inference import DockerSettings
-from clarus_daemon.inference.docker_config import config_path, read_config, run_helper
+from clarus_daemon.inference.docker_config import (
+    config_path,
+    read_config,
+    registries_with_auth,
+    run_helper,
+)
 from clarus_daemon.inference.image_ref import normalize_registry
 
 
@@ -60,6 +65,12 @@ def _from_client_config(settings: DockerSettings, registry: str) -> RegistryAuth
     if credentials:
         return RegistryAuth(registry, f"docker config file {path}", credentials)
     return None
+
+
+async def configured_registries(settings: DockerSettings) -> set[str]:
+    """Registries the configuration names: docker.registries and the config file's `auths`
+    (an empty entry too: the kit lists its plain-HTTP registry that way)."""
+    return set(await asyncio.to_thread(registries_with_auth, settings))
 
 
 async def registry_auth(settings: DockerSettings, registry: str) -> RegistryAuth | None:

@@ -99,7 +99,11 @@ class Rollout:
         return current is not None and current.running and current.holds_port(self.spec.host_port)
 
     def _labels(self, name: str) -> dict[str, str]:
-        extra = {labels.CANDIDATE_NAME: name, labels.OWNER: this_process()}
+        extra = {
+            labels.INSTANCE: self.engine.ownership.instance_id,
+            labels.CANDIDATE_NAME: name,
+            labels.OWNER: this_process(),
+        }
         if self.current is not None:
             extra[labels.REPLACES] = self.current.id
             extra[labels.REPLACES_RUNNING] = str(self.current.running).lower()

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,15 @@ from clarus_daemon.config.inference import InferenceSettings
 from clarus_daemon.errors import DaemonError, NotFound
 from clarus_daemon.events import Event, Events
 from clarus_daemon.inference import labels
-from clarus_daemon.inference.adoption import Adoptions
+from clarus_daemon.inference.adopt import Unmanaged, adopt, unmanaged_services
 from clarus_daemon.inference.containers import ContainerSummary, ServiceContainers
 from clarus_daemon.inference.engine import ContainerEngine
 from clarus_daemon.inference.engine_errors import engine_errors
 from clarus_daemon.inference.errors import NameInUse
+from clarus_daemon.inference.image_allowlist import ImageAllowlist
 from clarus_daemon.inference.infrastructure import ensure_models_volume, ensure_network
 from clarus_daemon.inference.locks import KeyedLocks
+from clarus_daemon.inference.ownership import Ownership
 from clarus_daemon.inference.policy import check_host_port, check_port_free, check_request
 from clarus_daemon.inference.pull import ImagePuller
 from clarus_daemon.inference.readiness import Readiness, accepts_connections, probe_target
@@ -32,6 +35,8 @@ log = logging.getLogger("clarus_daemon.inference")
 
 LIST_PROBE_GRACE_S = 0.05
 RECOVERY_KINDS = {"completed": "replace", "removed": "deploy", "restored": "rollback"}
+RecordedDeploys = Callable[[Sequence[str]], Awaitable[set[str]]]
+"""Which of these container ids the history records as deployed by this daemon."""
 
 
 def _failure(err: DaemonError) -> dict[str, Any]:
@@ -44,24 +49,27 @@ class InferenceService:
         docker: aiodocker.Docker,
         *,
         puller: ImagePuller,
+        allowlist: ImageAllowlist,
+        ownership: Ownership,
         settings: InferenceSettings,
         models_root: Path,
         session: ClientSession,
         events: Events,
-        adoptions: Adoptions | None = None,
     ) -> None:
         self._docker = docker
         self._puller = puller
+        self._allowlist = allowlist
         self._settings = settings
         self._models_root = models_root
         self._events = events
         self._engine = ContainerEngine(
-            docker, stop_timeout_s=settings.stop_timeout_s, adoptions=adoptions
+            docker, stop_timeout_s=settings.stop_timeout_s, ownership=ownership
         )
         self._readiness = Readiness(self._engine, session)
         self._locks = KeyedLocks()
 
     async def deploy(self, request: DeployRequest) -> DeployResult:
+        await self._allowlist.check(request)
         check_request(request, self._settings)
         started = datetime.now(UTC)
         subject = request.inference_id
@@ -165,6 +173,35 @@ class InferenceService:
         target = probe_target(self._settings, container.name, host_ip, host_port, container_port)
         reachable = await accepts_connections(target.host, target.port, LIST_PROBE_GRACE_S)
         return "reachable" if reachable else "unreachable"
+
+    async def unmanaged(self) -> list[Unmanaged]:
+        """Containers that look like old inference services nobody adopted."""
+        return await unmanaged_services(self._engine)
+
+    async def adopt_containers(self, names: list[str] | None) -> dict[str, Any]:
+        return await adopt(self._engine, names)
+
+    async def adopt_recorded(self, recorded: RecordedDeploys) -> None:
+        """Adopt the containers of earlier versions (no instance label) that the history
+        records as deployed here; name the others, which stay untouched."""
+        with engine_errors("listing inference services"):
+            labelled = await self._engine.list_labelled()
+        legacy = [c for c in labelled if Ownership.is_legacy(c.labels)]
+        if not legacy:
+            return
+        adopted = await recorded([c.id for c in legacy])
+        self._engine.ownership.adopt(adopted)
+        for container in legacy:
+            if container.id in adopted:
+                log.info("adopted %s (%s): deployed by this daemon", container.name, container.id)
+            else:
+                log.warning(
+                    "container %s (%s) carries clarus.managed but no instance id, and no "
+                    "deploy of it is recorded here: left alone; remove it with docker rm, "
+                    "or deploy its service again",
+                    container.name,
+                    container.id[:12],
+                )
 
     async def reconcile(self) -> list[Recovered]:
         """Deal with what interrupted deploys left on the engine (run at start-up)."""

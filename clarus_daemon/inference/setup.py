@@ -9,11 +9,11 @@ from aiohttp import ClientSession
 from clarus_daemon.config import Settings
 from clarus_daemon.errors import DaemonError
 from clarus_daemon.events import Events
-from clarus_daemon.inference.adopt import adopt
-from clarus_daemon.inference.adoption import Adoptions
 from clarus_daemon.inference.data_space import DataSpaceImages
+from clarus_daemon.inference.image_allowlist import ImageAllowlist
+from clarus_daemon.inference.ownership import Ownership
 from clarus_daemon.inference.pull import ImagePuller
-from clarus_daemon.inference.service import InferenceService
+from clarus_daemon.inference.service import InferenceService, RecordedDeploys
 from clarus_daemon.integrations.ids import IdsAgent
 
 log = logging.getLogger("clarus_daemon.inference")
@@ -32,11 +32,12 @@ def build_service(
     return InferenceService(
         docker,
         puller=puller,
+        allowlist=ImageAllowlist(settings.docker, inference),
+        ownership=Ownership.of_state_dir(settings.state_dir),
         settings=inference,
         models_root=settings.mlflow.models_root,
         session=session,
         events=events,
-        adoptions=Adoptions(settings.state_dir),
     )
 
 
@@ -47,16 +48,17 @@ def build_data_space(settings: Settings, session: ClientSession) -> DataSpaceIma
 
 
 async def recover_at_start(
-    service: InferenceService, retry_s: float, settings: Settings, docker: aiodocker.Docker
+    service: InferenceService, recorded: RecordedDeploys, retry_s: float, settings: Settings
 ) -> None:
-    """Adopt the listed containers, then run recovery, once the engine answers."""
+    """Adoption and recovery once they can run: an engine down at start-up is retried."""
     listed = settings.inference.adopt
     names = None if "*" in listed else listed
     while True:
         try:
             if listed:
-                done = await adopt(docker, Adoptions(settings.state_dir), names)
+                done = await service.adopt_containers(names)
                 log.info("adopted at start-up: %s", [a["inference_id"] for a in done["adopted"]])
+            await service.adopt_recorded(recorded)
             await service.reconcile()
             return
         except DaemonError as err:

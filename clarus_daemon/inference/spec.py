@@ -18,6 +18,36 @@ BodyKind = Literal["inference", "experiment", "data_space"]
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What a container runs with."""
+
+    memory_mb: int
+    cpus: float
+    pids: int
+
+
+@dataclass(frozen=True)
+class ResourceLimits:
+    """What a deploy asked for; None: the configured default."""
+
+    memory_mb: int | None = None
+    cpus: float | None = None
+    pids: int | None = None
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any] | None) -> "ResourceLimits":
+        data = data or {}
+        return cls(data.get("memory_mb"), data.get("cpus"), data.get("pids"))
+
+    def resolved(self, settings: InferenceSettings) -> Limits:
+        return Limits(
+            self.memory_mb or settings.memory_limit_mb,
+            self.cpus or settings.cpus,
+            self.pids or settings.pids_limit,
+        )
+
+
+@dataclass(frozen=True)
 class DeployRequest:
     inference_id: str
     image: ImageRef
@@ -30,6 +60,7 @@ class DeployRequest:
     exp_id: str | None = None
     provider: str | None = None
     """The data-space connector the image metadata came from."""
+    limits: ResourceLimits = field(default_factory=ResourceLimits)
 
     def record(self) -> dict[str, Any]:
         """The request as a label keeps it: environment names only, values stay in Env."""
@@ -42,6 +73,7 @@ class DeployRequest:
             "host_port": self.host_port,
             "env": sorted(self.env),
             "provider": self.provider,
+            "limits": {k: v for k, v in vars(self.limits).items() if v is not None},
         }
 
 
@@ -64,6 +96,7 @@ class ServiceSpec:
     host_port: int
     host_ip: str
     settings: InferenceSettings
+    limits: Limits
 
     @classmethod
     def resolve(
@@ -74,7 +107,8 @@ class ServiceSpec:
         if host_port is None:
             legacy = settings.legacy_host_ports.get(request.inference_id)
             host_port = legacy or container_port
-        return cls(request, image, container_port, host_port, settings.host_ip, settings)
+        limits = request.limits.resolved(settings)
+        return cls(request, image, container_port, host_port, settings.host_ip, settings, limits)
 
     @property
     def inference_id(self) -> str:
@@ -87,14 +121,17 @@ class ServiceSpec:
             "image_id": self.image.id,
             "ports": [self.container_port, self.host_ip, self.host_port],
             "env": dict(sorted(self.request.env.items())),
-            "runtime": [s.network, s.models_volume, s.models_mount, s.memory_limit_mb, s.cpus],
+            "runtime": [s.network, s.models_volume, s.models_mount],
+            "limits": [self.limits.memory_mb, self.limits.cpus, self.limits.pids],
         }
         canonical = json.dumps(facts, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def labels(self) -> dict[str, str]:
+        """Every clarus.* label the daemon reads, so none is inherited from the image."""
         request = self.request
-        found = {
+        return {
+            **labels.blank_labels(),
             labels.MANAGED: "true",
             labels.INFERENCE_ID: self.inference_id,
             labels.IMAGE: self.image.ref.raw,
@@ -107,9 +144,6 @@ class ServiceSpec:
             labels.REQUEST: json.dumps(request.record(), sort_keys=True),
             labels.SOURCE: "data_space" if request.body == "data_space" else "registry",
             labels.DEPLOYED_AT: datetime.now(UTC).isoformat(timespec="seconds"),
+            labels.EXP_ID: request.exp_id or "",
+            labels.PROVIDER: request.provider or "",
         }
-        if request.exp_id:
-            found[labels.EXP_ID] = request.exp_id
-        if request.provider:
-            found[labels.PROVIDER] = request.provider
-        return found

@@ -43,8 +43,8 @@ class ServiceView:
             "health": self.health,
             "created": c.created.isoformat(),
             "source": found.get(labels.SOURCE),
-            "exp_id": found.get(labels.EXP_ID),
-            "provider": found.get(labels.PROVIDER),
+            "exp_id": found.get(labels.EXP_ID) or None,
+            "provider": found.get(labels.PROVIDER) or None,
             "pending": c.is_candidate,
         }
 

@@ -5,15 +5,28 @@ and never a replacement candidate still being brought up: the rollout owns that 
 """
 
 import logging
+from dataclasses import dataclass
 
 import aiodocker
 
 from clarus_daemon.inference import labels
+from clarus_daemon.inference.ownership import Ownership
 
 log = logging.getLogger("clarus_daemon.models")
 
 
-async def restart_inference(docker: aiodocker.Docker, exp_id: str) -> list[str]:
+@dataclass(frozen=True)
+class InferenceRestarter:
+    docker: aiodocker.Docker
+    ownership: Ownership
+
+    async def restart(self, exp_id: str) -> list[str]:
+        return await restart_inference(self.docker, self.ownership, exp_id)
+
+
+async def restart_inference(
+    docker: aiodocker.Docker, ownership: Ownership, exp_id: str
+) -> list[str]:
     """Restart the running managed containers of `exp_id`; their names."""
     filters = aiodocker.utils.clean_filters(labels.managed_filters(exp_id))
     restarted = []
@@ -21,7 +34,8 @@ async def restart_inference(docker: aiodocker.Docker, exp_id: str) -> list[str]:
         found = container["Labels"] or {}
         name = (container["Names"] or ["?"])[0].lstrip("/")
         # the engine filtered already; checked again because a restart is not undone
-        if not labels.is_managed(found) or found.get(labels.INFERENCE_ID) != exp_id:
+        owned = ownership.owns(container["Id"], found)
+        if not owned or found.get(labels.INFERENCE_ID) != exp_id:
             continue
         if name == found.get(labels.CANDIDATE_NAME):
             continue

@@ -26,7 +26,7 @@ from clarus_daemon.models.locks import ExperimentLocks
 from clarus_daemon.models.metadata import ModelMetadata, write_metadata
 from clarus_daemon.models.mlflow_client import MlflowClient, ModelVersion
 from clarus_daemon.models.resolve import Selection, effective_selection, model_name_for, resolve
-from clarus_daemon.models.restart import restart_inference
+from clarus_daemon.models.restart import InferenceRestarter
 from clarus_daemon.models.result import FetchResult
 from clarus_daemon.models.sources import RemoteFile, source_for
 
@@ -41,13 +41,13 @@ class ModelFetcher:
         events: Events,
         *,
         s3: Minio | None = None,
-        docker: aiodocker.Docker | None = None,
+        restarter: InferenceRestarter | None = None,
     ) -> None:
         self._settings = settings
         self._client = client
         self._events = events
         self._s3 = s3
-        self._docker = docker
+        self._restarter = restarter
         self.store = ModelStore(settings.models_root)
         self._locks = ExperimentLocks(settings.models_root)
 
@@ -139,11 +139,11 @@ class ModelFetcher:
             )
 
     async def _restart(self, result: FetchResult) -> FetchResult:
-        if self._docker is None:
+        if self._restarter is None:
             return result
         exp_id = result.metadata.exp_id
         try:
-            restarted = await restart_inference(self._docker, exp_id)
+            restarted = await self._restarter.restart(exp_id)
         except (aiodocker.DockerError, ClientError, OSError) as err:
             # the model is switched all the same; the answer says the restart failed
             log.warning("restarting the inference containers of %s failed: %s", exp_id, err)

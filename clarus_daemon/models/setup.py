@@ -10,7 +10,9 @@ from pydantic import SecretStr
 
 from clarus_daemon.config import Settings
 from clarus_daemon.events import Events
+from clarus_daemon.inference.ownership import Ownership
 from clarus_daemon.models.mlflow_client import MlflowClient
+from clarus_daemon.models.restart import InferenceRestarter
 from clarus_daemon.models.service import ModelFetcher
 
 
@@ -81,5 +83,11 @@ def build_fetcher(
         mlflow_client(settings, session),
         events,
         s3=s3,
-        docker=docker if settings.mlflow.restart_inference else None,
+        restarter=_restarter(settings, docker),
     )
+
+
+def _restarter(settings: Settings, docker: aiodocker.Docker | None) -> InferenceRestarter | None:
+    if docker is None or not settings.mlflow.restart_inference:
+        return None
+    return InferenceRestarter(docker, Ownership.of_state_dir(settings.state_dir))

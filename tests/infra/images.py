@@ -20,6 +20,7 @@ from aiohttp.test_utils import TestClient
 from clarus_daemon import keys
 from clarus_daemon.app import create_app
 from clarus_daemon.events import Event
+from clarus_daemon.inference.ownership import instance_id
 from tests.infra.app_settings import make_settings
 from tests.infra.docker_engine import DockerEngine, api_get
 from tests.infra.registry import Registry
@@ -137,6 +138,11 @@ class InferenceLab:
     def models_root(self) -> Path:
         return self.root / "models"
 
+    @property
+    def instance_id(self) -> str:
+        """The id the app's state directory (the lab's root) marks its containers with."""
+        return instance_id(self.root)
+
     def new_id(self, prefix: str = "it") -> str:
         """A fresh inference id, cleaned up after the test that took it."""
         inference_id = f"{prefix}-{uuid.uuid4().hex[:8]}"
@@ -156,6 +162,8 @@ class InferenceLab:
                 "models_volume": self.volume,
                 "readiness_timeout_s": 15,
                 "stop_timeout_s": 1,
+                # tests publish on free ephemeral ports, outside the default 7000-9999
+                "host_port_range": (1024, 65535),
                 **inference,
             },
             "mlflow": {"models_root": str(self.models_root)},

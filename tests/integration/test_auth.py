@@ -65,12 +65,14 @@ async def test_read_token_cannot_change_anything(client: TestClient[Any, Any]) -
     assert drift_check.status == 403
 
 
-def test_open_listener_without_token_refuses_to_start(tmp_path: Path) -> None:
+def test_open_listener_without_a_token_it_can_keep_refuses_to_start(tmp_path: Path) -> None:
     port = free_port()
     config = f'[server]\nlisten = ["0.0.0.0:{port}"]\ncompat_drift_listen = ""\n'
-    daemon = start_daemon(tmp_path, config, ping_url=None)
+    (tmp_path / "not-a-dir").write_text("")
+    env = {"CLARUS__HISTORY__PATH": str(tmp_path / "not-a-dir" / "history.sqlite3")}
+    daemon = start_daemon(tmp_path, config, ping_url=None, env=env)
     assert daemon.process.wait(15) == 1
-    assert "--insecure-no-auth" in daemon.log()
+    assert "no API token is configured and none can be kept" in daemon.log()
 
 
 def test_insecure_flag_starts_and_health_warns(tmp_path: Path) -> None:

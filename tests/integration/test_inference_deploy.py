@@ -188,7 +188,9 @@ async def test_unmanaged_containers_are_never_touched(
 async def test_allowed_images_policy_refuses_before_pulling(
     inference_api: InferenceApi, inference_lab: InferenceLab
 ) -> None:
-    client = await inference_api(allowed_images=["registry.plant:5001/*"])
+    client = await inference_api(
+        allowed_images=["registry.plant:5001/*"], allow_configured_registries=False
+    )
     inference_id = inference_lab.new_id()
 
     response = await client.post(DEPLOY, json=inference_lab.body(inference_id, free_port()))

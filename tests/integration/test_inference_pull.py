@@ -66,6 +66,8 @@ async def test_refused_credentials_are_a_clear_502(
         inference_lab,
         inference_lab.images.good_v1,
         sections={"docker": docker_section},
+        # with no registry configured none would be admitted: these pulls must happen
+        allowed_images=[f"{registry.host}/*"],
     )
 
     assert status == 502, answer
@@ -90,9 +92,12 @@ async def test_unknown_image_is_404(
 async def test_unreachable_registry_is_502(
     inference_api: InferenceApi, inference_lab: InferenceLab
 ) -> None:
-    image = f"127.0.0.1:{free_port()}/clarus-test/good:1"
+    registry = f"127.0.0.1:{free_port()}"
+    image = f"{registry}/clarus-test/good:1"
 
-    inference_id, status, answer = await deploy(inference_api, inference_lab, image)
+    inference_id, status, answer = await deploy(
+        inference_api, inference_lab, image, allowed_images=[f"{registry}/*"]
+    )
 
     assert status == 502, answer
     assert answer["error"] == "registry_unreachable"

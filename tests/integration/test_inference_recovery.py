@@ -33,6 +33,7 @@ def leave_candidate(
     name = f"{inference_id}.next-0ff1ce"
     wanted = {
         "clarus.managed": "true",
+        "clarus.instance": lab.instance_id,
         "clarus.inference_id": inference_id,
         "clarus.candidate_name": name,
         "clarus.image": lab.images.good_v2,
@@ -168,6 +169,7 @@ async def test_sigkill_mid_replacement_is_rolled_back_by_the_next_instance(
         tmp_path,
         _toml_with_registries(settings, api_port),
         ping_url=f"http://127.0.0.1:{api_port}/api/ping",
+        env={"CLARUS__HISTORY__PATH": settings["history"]["path"]},  # same state directory
     )
     url = f"http://127.0.0.1:{api_port}{DEPLOY}"
     try:

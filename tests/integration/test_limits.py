@@ -24,7 +24,7 @@ async def test_slow_body_gets_408(client: TestClient[Any, Any]) -> None:
     assert client.server.port is not None
     reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
     writer.write(
-        b"POST /api/inference/deploy HTTP/1.1\r\nHost: x\r\n"
+        b"POST /api/inference/deploy HTTP/1.1\r\nHost: localhost\r\n"
         b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
     )
     await writer.drain()

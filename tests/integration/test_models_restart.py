@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from clarus_daemon.inference import labels
+from clarus_daemon.inference.ownership import instance_id
+from tests.infra.app_settings import make_settings
 from tests.infra.docker_engine import DockerEngine, api_get
 from tests.infra.mlflow_server import ModelsApi, SeededModels
 
@@ -18,6 +20,8 @@ pytestmark = pytest.mark.integration
 
 IMAGE = "clarus-test/models-busybox:1"
 MANAGED, INFERENCE_ID, CANDIDATE = labels.MANAGED, labels.INFERENCE_ID, labels.CANDIDATE_NAME
+# the daemon's containers carry the instance id of its state directory
+OURS = {MANAGED: "true", labels.INSTANCE: instance_id(make_settings().state_dir)}
 URL = "/api/mlflow/model"
 
 
@@ -64,10 +68,10 @@ def containers(docker_engine: DockerEngine, busybox_image: str) -> Iterator[dict
         "candidate": f"uc-energy-next-{suffix}",
     }
     try:
-        _run(docker_engine, names["managed"], {MANAGED: "true", INFERENCE_ID: "UC_Energy"})
-        _run(docker_engine, names["other_id"], {MANAGED: "true", INFERENCE_ID: "UC_Other"})
+        _run(docker_engine, names["managed"], {**OURS, INFERENCE_ID: "UC_Energy"})
+        _run(docker_engine, names["other_id"], {**OURS, INFERENCE_ID: "UC_Other"})
         _run(docker_engine, names["unlabelled"], {INFERENCE_ID: "UC_Energy"})
-        candidate = {MANAGED: "true", INFERENCE_ID: "UC_Energy", CANDIDATE: names["candidate"]}
+        candidate = {**OURS, INFERENCE_ID: "UC_Energy", CANDIDATE: names["candidate"]}
         _run(docker_engine, names["candidate"], candidate)
         yield names
     finally:

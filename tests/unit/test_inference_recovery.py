@@ -18,6 +18,7 @@ def container(cid: str, name: str, state: str = "running", **labels: str) -> Con
         status="",
         created=datetime.now(UTC),
         labels={"clarus.managed": "true", "clarus.inference_id": ID, **labels},
+        managed=True,
     )
 
 
