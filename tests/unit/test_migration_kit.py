@@ -6,6 +6,7 @@ from pathlib import Path
 from clarus_daemon.inference import labels
 from clarus_daemon.inference.adoption import Adoptions, adoption_labels, looks_like_old_service
 from clarus_daemon.inference.containers import ContainerSummary
+from clarus_daemon.inference.ownership import Ownership
 from clarus_daemon.migration.kit import read_compose, read_kit
 from tests.infra.kit_files import write_kit_files
 
@@ -28,6 +29,10 @@ def _summary(container_id: str, name: str, **extra: object) -> ContainerSummary:
     )
 
 
+def _listing(container_id: str, name: str) -> dict[str, object]:
+    return {"Id": container_id, "Names": [f"/{name}"], "State": "running", "Labels": {}}
+
+
 def test_kit_compose_and_env_are_read_as_written(tmp_path: Path) -> None:
     files = write_kit_files(tmp_path, {"IDS_PROVIDER_IP": "10.0.0.5", "MINIO_PORT": "9000"}, {})
     kit = read_kit(files.env, files.docker_config, files.compose)
@@ -45,7 +50,12 @@ def test_adoption_shows_the_recorded_labels_and_nothing_else(tmp_path: Path) -> 
     shown = adoption_labels(OLD_CONTAINER)
     adoptions.save("c1", shown)
 
-    adopted, stranger = adoptions.overlay([_summary("c1", "inference01"), _summary("c2", "x")])
+    ownership = Ownership("instance", adoptions=adoptions)
+    records = ownership.adoption_records()
+    adopted, stranger = (
+        ContainerSummary.from_listing(_listing(cid, name), ownership, records.get(cid))
+        for cid, name in (("c1", "inference01"), ("c2", "x"))
+    )
 
     assert adopted.managed and adopted.is_service and adopted.host_port == 7070
     assert adopted.labels[labels.IMAGE] == "reg.plant:5001/redwine:prod"
