@@ -1,4 +1,5 @@
-"""A token of its own for a daemon started beyond loopback with none configured.
+"""A token of its own for a daemon started beyond loopback, or with trusted networks,
+with none configured.
 
 The first such start makes one write token, keeps only its SHA-256 in the state
 directory and writes the token itself to a file there that only the daemon's user
@@ -62,7 +63,11 @@ def _stored_digest(state_dir: Path) -> str | None:
 def with_first_run_token(settings: Settings) -> Settings:
     """`settings` with the generated token, when they need one; otherwise unchanged."""
     auth = settings.auth
-    if auth.allow_insecure_no_auth or not exposed_without_auth(settings):
+    # trusted_networks names who may call without a token, so everyone else needs one,
+    # local processes too: a listener on loopback alone is no reason to stay open then
+    trusting = bool(auth.trusted_networks) and not auth.tokens
+    needs_token = trusting or bool(exposed_without_auth(settings))
+    if auth.allow_insecure_no_auth or not needs_token:
         return settings
     state_dir = settings.state_dir
     try:

@@ -17,7 +17,7 @@ import aiodocker
 from clarus_daemon.commands.common import EXIT_CONFIG_ERROR
 from clarus_daemon.config import ConfigError
 from clarus_daemon.errors import DaemonError
-from clarus_daemon.inference.adopt import standalone_engine, unmanaged_services
+from clarus_daemon.inference.adopt import Unmanaged, standalone_engine, unmanaged_services
 from clarus_daemon.migration.kit import read_kit
 from clarus_daemon.migration.proposal import compose_text, derive, report, toml_text
 
@@ -35,11 +35,11 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.set_defaults(run=run)
 
 
-async def _adoptable(docker_url: str, state_dir: Path) -> list[str]:
+async def _adoptable(docker_url: str, state_dir: Path) -> list[Unmanaged]:
     docker = aiodocker.Docker(url=docker_url)
     try:
         async with asyncio.timeout(ENGINE_TIMEOUT_S):
-            return [u.name for u in await unmanaged_services(standalone_engine(docker, state_dir))]
+            return await unmanaged_services(standalone_engine(docker, state_dir))
     finally:
         await docker.close()
 

@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass, field
 
 from clarus_daemon.config import Settings, load_settings
+from clarus_daemon.inference.adopt import Unmanaged
 from clarus_daemon.migration.kit import DOCKER_CONFIG_MOUNT, Kit
 from clarus_daemon.preflight import missing_old_variables
 
@@ -11,7 +12,13 @@ DEFAULT_NETWORK = "clarus_inference_network"
 MONITOR_KEYS = {"bucket", "reference", "new_data", "report_path", "experiment_id", "dag_id"}
 """The monitor keys the old variables set."""
 TRUSTED_NETWORKS = ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
-"""Loopback and the private ranges a plant network uses: where the old clients call from."""
+"""Loopback and the private ranges a plant network uses: where the old clients call from
+(172.16.0.0/12 holds the Docker bridge gateways, through which published ports are reached)."""
+KIT_FORWARD_PORTS = (7070, 7072, 8081)
+"""The forward ports of the kit's request collection and its environment."""
+UNPRIVILEGED = 1024
+TOKEN_PATH = "/var/lib/clarus-daemon/state/api-token"
+"""Where the first start in the proposed compose file writes its generated token."""
 
 
 @dataclass(frozen=True)
@@ -20,14 +27,26 @@ class Proposal:
     network: str
     agent_port: int
     drift_port: int
-    adopt: list[str]
+    adopt: list[Unmanaged]
     registries: list[str]
     old_services: list[str]
     """The kit's own containers, which the daemon replaces."""
     differences: list[str] = field(default_factory=list)
 
+    @property
+    def host_port_range(self) -> tuple[int, int]:
+        """The default range, widened to the unprivileged ports adopted containers publish on,
+        so that each can be replaced on its own port."""
+        low, high = self.settings.inference.host_port_range
+        ports = [p for u in self.adopt for p in u.host_ports if p >= UNPRIVILEGED]
+        return min([low, *ports]), max([high, *ports])
 
-def derive(kit: Kit, adoptable: list[str]) -> Proposal:
+    @property
+    def privileged_adopted(self) -> list[str]:
+        return [u.describe() for u in self.adopt if any(p < UNPRIVILEGED for p in u.host_ports)]
+
+
+def derive(kit: Kit, adoptable: list[Unmanaged]) -> Proposal:
     """Settings exactly as `serve` will read the .env, plus what the compose file said."""
     compose = kit.compose
     agent_environment = compose.agent_environment if compose else {}
@@ -46,14 +65,25 @@ def derive(kit: Kit, adoptable: list[str]) -> Proposal:
 
 def _differences(proposal: Proposal) -> list[str]:
     inference = proposal.settings.inference
-    low = inference.host_port_range[0]
+    low, high = proposal.host_port_range
+    kit_ports = ", ".join(map(str, KIT_FORWARD_PORTS))
+    privileged = proposal.privileged_adopted
     return [
         "auth: the old agents took no token. Clients calling from the trusted networks "
         f"({', '.join(TRUSTED_NETWORKS)}) still need none ([auth] trusted_networks); "
         "any other caller needs a bearer token.",
         f"ports: both old ports answer every route ({proposal.agent_port} and "
-        f"{proposal.drift_port}). A forward port below {low} is refused with 403 "
-        "(inference.host_port_range); the daemon's own ports cannot be a forward port (409).",
+        f"{proposal.drift_port}). Forward ports {low}-{high} are admitted "
+        f"(inference.host_port_range; the kit's {kit_ports} lie in it), others are refused "
+        "with 403; the daemon's own ports cannot be a forward port (409).",
+        *(
+            [
+                f"privileged ports: {', '.join(privileged)} publish below {UNPRIVILEGED}; "
+                "replacing them needs inference.host_port_range to include the port."
+            ]
+            if privileged
+            else []
+        ),
         "readiness: a deploy answers 201 once the container accepts connections, within "
         f"{inference.readiness_timeout_s:g} s (inference.readiness_timeout_s); otherwise 502 and "
         "the previous container runs again.",
@@ -69,8 +99,10 @@ def _toml_list(values: list[str] | tuple[str, ...]) -> str:
 
 
 def toml_text(proposal: Proposal) -> str:
+    low, high = proposal.host_port_range
+    kit_ports = ", ".join(map(str, KIT_FORWARD_PORTS))
     adopt = (
-        f"adopt = {_toml_list(proposal.adopt)}"
+        f"adopt = {_toml_list([u.name for u in proposal.adopt])}"
         if proposal.adopt
         else '# adopt = ["*"]            # none found; "*" adopts every look-alike at start-up'
     )
@@ -86,11 +118,16 @@ compat_drift_listen = "5000"   # the old drift detector's port, for its clients
 [auth]
 # The kit's clients send no token. Callers from these networks are let in without one
 # (scope write), as the old agents let in anyone who reached them; narrow them to the
-# plant's own subnets, or give the clients tokens and remove this key.
+# plant's own subnets, or give the clients tokens and remove this key. Any other caller
+# needs the token the first start generates ({TOKEN_PATH}).
 trusted_networks = {_toml_list(TRUSTED_NETWORKS)}
 
 [inference]
-network = {json.dumps(proposal.network)}
+# Inference containers run on a bridge network of their own (default
+# clarus_inference_services), apart from {proposal.network}, which the daemon joins.
+# Forward ports a deploy may publish; the kit's {kit_ports} lie in it (the daemon's
+# own ports cannot be one). Ports below {UNPRIVILEGED} only if the range includes them.
+host_port_range = [{low}, {high}]
 # containers the old node agent started, adopted at start-up without a restart
 {adopt}
 """
@@ -108,10 +145,17 @@ services:
     container_name: clarus_daemon
     restart: unless-stopped
     env_file: .env
+    # No token is configured: the first start generates one and writes it to
+    # /var/lib/clarus-daemon/state/api-token (docker compose exec clarus-daemon cat ...);
+    # clients from [auth] trusted_networks need none.
     command: ["serve", "--config", "/etc/clarus-daemon/clarus-daemon.toml"]
     environment:
       CLARUS__MLFLOW__MODELS_ROOT: /var/lib/clarus-daemon/models
-      CLARUS__INFERENCE__READINESS_PROBE: network
+      # inference containers run on a network the daemon does not join: they are
+      # probed on their published ports through the host
+      CLARUS__INFERENCE__PROBE_HOST: host.docker.internal
+    extra_hosts:
+      - "host.docker.internal:host-gateway"
     ports:
       - "{proposal.agent_port}:8081"
       - "{proposal.drift_port}:8081"
@@ -140,6 +184,7 @@ def report(proposal: Proposal) -> str:
     settings = proposal.settings
     monitor = settings.drift.monitors.get("default")
     drift = monitor.model_dump(include=MONITOR_KEYS) if monitor else None
+    low, high = proposal.host_port_range
     lines = [
         "Settings derived from the old files:",
         f"  docker.url = {settings.docker.url}",
@@ -151,8 +196,14 @@ def report(proposal: Proposal) -> str:
         f"  registry logins (config.json) = {', '.join(proposal.registries) or 'none'}",
         f"  listeners: 0.0.0.0:8081, published on {proposal.agent_port} and {proposal.drift_port}",
         "Clients that send no token: let in from "
-        f"{', '.join(TRUSTED_NETWORKS)} ([auth] trusted_networks); narrow or remove it.",
-        "Old containers to adopt: " + (", ".join(proposal.adopt) or "none found"),
+        f"{', '.join(TRUSTED_NETWORKS)} ([auth] trusted_networks); narrow or remove it. "
+        f"Any other caller: the token the first start generates, {TOKEN_PATH}",
+        "Images admitted: those of "
+        + (", ".join(proposal.registries) or "no registry")
+        + " (config.json) and the data space's; others need inference.allowed_images",
+        "Old containers to adopt (inference.adopt): "
+        + (", ".join(u.describe() for u in proposal.adopt) or "none found"),
+        f"Forward ports admitted: {low}-{high} (inference.host_port_range)",
         "The kit's containers to stop (docker-compose down in its folder): "
         + (", ".join(proposal.old_services) or "clarus_node_agent, clarus_drift_detector"),
         *(f"Still missing: {line}" for line in missing_old_variables(settings)),

@@ -51,15 +51,17 @@ class DaemonProcess:
 
 def start_daemon(
     tmp_path: Path,
-    config_toml: str,
+    config_toml: str | Path,
     *,
     ping_url: str | None,
     env: dict[str, str] | None = None,
     args: list[str] | None = None,
 ) -> DaemonProcess:
-    """Start the daemon; wait until ping_url answers (None: do not wait)."""
-    config = tmp_path / "clarus-daemon.toml"
-    config.write_text(config_toml)
+    """Start the daemon with the given TOML text, or config file as it is; wait until
+    ping_url answers (None: do not wait)."""
+    config = config_toml if isinstance(config_toml, Path) else tmp_path / "clarus-daemon.toml"
+    if not isinstance(config_toml, Path):
+        config.write_text(config_toml)
     log_path = tmp_path / "daemon.log"
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("MINIO_", "AIRFLOW_"))}
     argv = [*DAEMON, "serve", "--config", str(config), "--env-file", str(tmp_path / ".env")]

@@ -4,11 +4,16 @@ The kit files are written in the kit's exact format (tests/infra/kit_files.py) w
 loopback addresses of the test's servers: moto S3 as MinIO, the Airflow and IDS
 agent contract fakes, the htpasswd registry (its login in config.json, as `docker
 login` writes it). The daemon is then started as the README's migration section
-says: the kit's `.env` and `config.json` next to the compose file, and the command
-the compose file runs. What a test box cannot share with the host is substituted,
-and only that: the two fixed ports (8081, 5000) become free ports on 127.0.0.1,
-containers publish on 127.0.0.1, the state directory and models root are the
-test's, and the network and models volume are the session's on the shared engine.
+says: the kit's `.env` and `config.json` next to the compose file, `clarus-daemon
+migrate ... --write .`, and the command the written compose file runs with the
+written config/clarus-daemon.toml. What a test box cannot share with the host is
+substituted, and only that: the daemon runs on the host, not in a container, so
+the config file is read where compose mounts it from (./config), config.json is
+found through $DOCKER_CONFIG rather than at /root/.docker, and containers are
+probed on their published ports directly rather than through host.docker.internal;
+the two fixed ports (8081, 5000) become free ports on 127.0.0.1; containers publish
+on 127.0.0.1; the state directory and models root (volumes in compose) are the
+test's; the network and models volume are the session's on the shared engine.
 """
 
 import base64
@@ -32,8 +37,6 @@ from tests.infra.kit_files import KitFiles, write_kit_files
 from tests.infra.ports import free_port
 from tests.infra.s3 import ACCESS_KEY, SECRET_KEY, S3Bucket, S3Server
 
-ROOT = Path(__file__).parents[2]
-SHIPPED_CONFIG = ROOT / "config" / "clarus-daemon.toml"
 REPORTS = "uc_wine_reports"
 IMAGE_NAME = "redwine:prod"
 """The image the kit's Postman deploy names (`{{InferenceImUri}}/redwine:prod`)."""
@@ -110,14 +113,27 @@ class MigratedSite:
             check=False,
         )
 
+    def migrate(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """README step 2, with the kit's files: `clarus-daemon migrate ...` [--write DIR]."""
+        kit_files = ["--env", ".env", "--docker-config", "config.json"]
+        return self.cli("migrate", *kit_files, "--compose", str(self.kit.compose), *args)
+
+    @property
+    def written_config(self) -> Path:
+        """What `migrate --write .` wrote; compose mounts ./config at /etc/clarus-daemon."""
+        return self.home / "config" / "clarus-daemon.toml"
+
     def start(self) -> DaemonProcess:
-        """`serve` as the compose file runs it, on 127.0.0.1."""
+        """README steps 2 and 4: `migrate --write .`, then `serve` as the written compose
+        file runs it, with the written configuration, on 127.0.0.1."""
+        written = self.migrate("--write", str(self.home))
+        assert written.returncode == 0, written.stderr
         self.daemon = start_daemon(
             self.home,
-            SHIPPED_CONFIG.read_text(),
+            self.written_config,
             ping_url=f"http://127.0.0.1:{self.agent_port}/api/ping",
             env=self.environment(),
-            args=["--insecure-no-auth", "--host", "127.0.0.1", "--port", str(self.agent_port)],
+            args=["--host", "127.0.0.1", "--port", str(self.agent_port)],
         )
         return self.daemon
 

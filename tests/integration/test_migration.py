@@ -7,11 +7,12 @@ import tomllib
 import urllib.request
 from typing import Any
 
+from clarus_daemon.config import load_settings
 from tests.infra.drift_app import EXPERIMENT, REFERENCE, wine
 from tests.infra.ids_agent import IdsAgentFake
 from tests.infra.images import fetch
 from tests.infra.migration_site import REPORTS, MigratedSite, push_as
-from tests.infra.ports import free_port, wait_until
+from tests.infra.ports import free_host_port, wait_until
 from tests.infra.s3 import S3Bucket
 
 DEPLOY = "/api/inference/deploy"
@@ -53,12 +54,10 @@ def kit_body(site: MigratedSite, inference_id: str, port: int, image: str) -> di
 def test_migrate_reads_the_kit_files_as_they_are(migrated_site: MigratedSite) -> None:
     site = migrated_site
     registry = site.lab.images.registry
-    kit = site.kit
-    args = ["--env", ".env", "--docker-config", "config.json", "--compose", str(kit.compose)]
 
-    dry = site.cli("migrate", *args)
+    dry = site.migrate()
     dry_run_wrote = (site.home / "docker-compose.yml").exists()
-    written = site.cli("migrate", *args, "--write", str(site.home))
+    written = site.migrate("--write", str(site.home))
 
     assert dry.returncode == 0, dry.stderr
     assert f"registry logins (config.json) = {registry.host}" in dry.stdout
@@ -66,12 +65,19 @@ def test_migrate_reads_the_kit_files_as_they_are(migrated_site: MigratedSite) ->
     assert "trusted_networks" in dry.stdout and "What behaves differently now" in dry.stdout
     assert not dry_run_wrote
     assert written.returncode == 0, written.stderr
-    proposed = tomllib.loads((site.home / "config" / "clarus-daemon.toml").read_text())
-    assert proposed["auth"]["trusted_networks"]
-    assert proposed["inference"]["network"] == "clarus_inference_network"
+    assert tomllib.loads(site.written_config.read_text())["auth"]["trusted_networks"]
+    # the daemon reads what migrate wrote, with the kit's .env beside it
+    settings = load_settings(site.written_config, env_file=site.home / ".env")
+    assert "127.0.0.0/8" in {str(n.cidr) for n in settings.auth.trusted_networks}
+    low, high = settings.inference.host_port_range
+    assert all(low <= port <= high for port in (7070, 7072, 8081))  # the collection's ports
+    assert settings.inference.network != "clarus_inference_network"  # not the daemon's
     compose = (site.home / "docker-compose.yml").read_text()
     assert "./config.json:/root/.docker/config.json:ro" in compose
     assert '"8081:8081"' in compose and '"5000:8081"' in compose
+    assert "insecure" not in compose
+    checked = site.cli("check-config", "--config", str(site.written_config))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
     if shutil.which("docker-compose"):
         checked = subprocess.run(
             ["docker-compose", "config", "-q"],
@@ -88,7 +94,14 @@ def test_the_pilot_path_drift_deploys_list_and_delete(
 ) -> None:
     site = migrated_site
     daemon = site.start()
-    assert "0.0.0.0" not in daemon.log()  # every listener, the added :5000 too, on the host given
+    listening = [line for line in daemon.log().splitlines() if "listening on" in line]
+    # every listener, the added :5000 too, on the host given
+    assert len(listening) == 2 and all("http://127.0.0.1:" in line for line in listening)
+    # the written trusted networks let the kit's tokenless clients in; anyone else needs
+    # the token the first start generated
+    assert (site.home / "state" / "api-token").is_file()
+    status, health = site.get("/api/health")
+    assert {"cidr": "127.0.0.0/8", "scope": "write"} in health["trusted_networks"]
 
     status, drift = site.get("/api/detect_data_drift", site.drift_port)
     assert status == 200, drift
@@ -97,11 +110,11 @@ def test_the_pilot_path_drift_deploys_list_and_delete(
     assert any(key.startswith(f"{REPORTS}/") for key in s3_bucket.contents())
     assert ids_agent.state.dataset_updates[0]["exp_id"] == EXPERIMENT
 
-    v1_id, v1_port, v3_id, v3_port = site.lab.new_id("kit"), free_port(), None, free_port()
+    v1_id, v1_port = site.lab.new_id("kit"), free_host_port()
     status, deployed = send(site, "POST", DEPLOY, kit_body(site, v1_id, v1_port, site.image))
     assert status == 201, deployed
     assert fetch(v1_port) == "v1\n"
-    v3_id = site.lab.new_id("kit")
+    v3_id, v3_port = site.lab.new_id("kit"), free_host_port()
     v3_body = {
         "exp_id": EXPERIMENT,
         "inference_id": v3_id,
@@ -123,28 +136,28 @@ def test_the_pilot_path_drift_deploys_list_and_delete(
     assert site.lab.containers_of(v1_id) == site.lab.containers_of(v3_id) == []
 
 
+def _run_as_the_old_agent(site: MigratedSite, name: str, port: int) -> dict[str, Any]:
+    """A plain container named after the inference id, as the old node agent left it."""
+    site.lab.engine.cli(
+        "run", "-d", "--name", name, "-p", f"127.0.0.1:{port}:8080", site.image
+    )  # fmt: skip
+    info: dict[str, Any] = site.lab.inspect(name)
+    return info
+
+
 def test_a_container_of_the_old_agent_is_adopted_and_replaced_with_rollback(
     migrated_site: MigratedSite,
 ) -> None:
     site = migrated_site
     lab = site.lab
-    old_id, port = lab.new_id("old"), free_port()
-    # as the old node agent left it: a plain container named after the inference id
-    lab.engine.cli(
-        "run", "-d", "--name", old_id, "-p", f"127.0.0.1:{port}:8080", site.image
-    )  # fmt: skip
-    original = lab.inspect(old_id)["Id"]
-    started_at = lab.inspect(old_id)["State"]["StartedAt"]
-    site.start()
+    old_id, port = lab.new_id("old"), free_host_port()
+    old = _run_as_the_old_agent(site, old_id, port)
+    original, started_at = old["Id"], old["State"]["StartedAt"]
 
-    status, health = send(site, "GET", "/api/health")
-    assert {"name": old_id, "host_ports": [port]} in health["unmanaged_containers"]
-    status, listing = send(site, "GET", "/api/inference/all")
-    assert old_id not in {entry["inference_id"] for entry in listing}
-    assert send(site, "DELETE", f"{DEPLOY}?inference_id={old_id}")[0] == 404
+    dry = site.migrate()
+    assert f"{old_id} (port {port})" in dry.stdout  # the containers it would adopt
+    site.start()  # migrate --write lists it in inference.adopt: adopted at start-up
 
-    adopted = site.cli("adopt", old_id)
-    assert adopted.returncode == 0, adopted.stderr
     status, listing = send(site, "GET", "/api/inference/all")
     (entry,) = [e for e in listing if e["inference_id"] == old_id]
     assert (entry["container_id"], entry["host_port"], entry["source"]) == (
@@ -170,3 +183,26 @@ def test_a_container_of_the_old_agent_is_adopted_and_replaced_with_rollback(
     assert fetch(port) == "v2\n"
     status, removed = send(site, "DELETE", f"{DEPLOY}?inference_id={old_id}")
     assert (status, removed["removed"]) == (201, [old_id])
+
+
+def test_a_container_migrate_did_not_see_is_left_alone_until_adopted(
+    migrated_site: MigratedSite,
+) -> None:
+    site = migrated_site
+    site.start()
+    late_id, port = site.lab.new_id("old"), free_host_port()
+    original = _run_as_the_old_agent(site, late_id, port)["Id"]
+
+    status, health = send(site, "GET", "/api/health")
+    assert {"name": late_id, "host_ports": [port]} in health["unmanaged_containers"]
+    status, listing = send(site, "GET", "/api/inference/all")
+    assert late_id not in {entry["inference_id"] for entry in listing}
+    assert send(site, "DELETE", f"{DEPLOY}?inference_id={late_id}")[0] == 404
+    assert site.lab.inspect(late_id)["Id"] == original
+
+    adopted = site.cli("adopt", late_id)  # README step 5
+    assert adopted.returncode == 0, adopted.stderr
+    status, listing = send(site, "GET", "/api/inference/all")
+    assert [e["source"] for e in listing if e["inference_id"] == late_id] == ["adopted"]
+    status, removed = send(site, "DELETE", f"{DEPLOY}?inference_id={late_id}")
+    assert (status, removed["removed"]) == (201, [late_id])

@@ -44,3 +44,5 @@ def test_the_kit_collection_gets_its_answers(migrated_site: MigratedSite, tmp_pa
     print(json.dumps({name: [code, body.decode()] for name, (code, body) in answers.items()}))
     assert result.returncode == 0, result.stdout[-4000:]
     assert len(answers) == 6
+    # the daemon holds a token: the collection got in as a trusted network, with none
+    assert (site.home / "state" / "api-token").is_file()

@@ -3,11 +3,14 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
+from clarus_daemon.config import load_settings
 from clarus_daemon.inference import labels
+from clarus_daemon.inference.adopt import Unmanaged
 from clarus_daemon.inference.adoption import Adoptions, adoption_labels, looks_like_old_service
 from clarus_daemon.inference.containers import ContainerSummary
 from clarus_daemon.inference.ownership import Ownership
 from clarus_daemon.migration.kit import read_compose, read_kit
+from clarus_daemon.migration.proposal import derive, toml_text
 from tests.infra.kit_files import write_kit_files
 
 OLD_CONTAINER = {
@@ -71,3 +74,19 @@ def test_old_service_look_alikes() -> None:
     assert not looks_like_old_service(_summary("c", "no-ports"))
     compose = {"com.docker.compose.project": "plant"}
     assert not looks_like_old_service(_summary("d", "svc", published_ports=ports, labels=compose))
+
+
+def test_the_proposed_toml_admits_the_adopted_ports_and_loads(tmp_path: Path) -> None:
+    files = write_kit_files(tmp_path / "kit", {"IDS_PROVIDER_IP": "10.0.0.5"}, {})
+    kit = read_kit(files.env, files.docker_config, files.compose)
+    adoptable = [Unmanaged("inference01", [31000]), Unmanaged("web", [80])]
+    proposal = derive(kit, adoptable)
+    config = tmp_path / "clarus-daemon.toml"
+    config.write_text(toml_text(proposal))
+
+    settings = load_settings(config, env_file=files.env)
+
+    assert settings.inference.host_port_range == (7000, 31000)  # not down to 80
+    assert settings.inference.adopt == ["inference01", "web"]
+    assert str(settings.auth.trusted_networks[0].cidr) == "127.0.0.0/8"
+    assert any("web (port 80)" in line for line in proposal.differences)
