@@ -13,7 +13,7 @@ MONITOR_KEYS = {"bucket", "reference", "new_data", "report_path", "experiment_id
 """The monitor keys the old variables set."""
 TRUSTED_NETWORKS = ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 """Loopback and the private ranges a plant network uses: where the old clients call from
-(172.16.0.0/12 holds the Docker bridge gateways, through which published ports are reached)."""
+(172.16.0.0/12 holds the Docker bridges, through which callers on the edge machine arrive)."""
 KIT_FORWARD_PORTS = (7070, 7072, 8081)
 """The forward ports of the kit's request collection and its environment."""
 UNPRIVILEGED = 1024
