@@ -35,11 +35,25 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.set_defaults(run=run)
 
 
-async def _adoptable(docker_url: str, state_dir: Path) -> list[Unmanaged]:
+async def _gateway(docker: aiodocker.Docker, network: str) -> str | None:
+    """The network's gateway: callers on the edge machine come from it through the proxy."""
+    try:
+        found = await docker.networks.get(network)
+        configs = (await found.show()).get("IPAM", {}).get("Config") or []
+    except aiodocker.DockerError:
+        return None  # created by `docker compose up`, after this
+    return next((str(c["Gateway"]) for c in configs if c.get("Gateway")), None)
+
+
+async def _ask_engine(
+    docker_url: str, state_dir: Path, network: str
+) -> tuple[list[Unmanaged], str | None]:
+    """Containers to adopt, and the gateway of the network the daemon will join."""
     docker = aiodocker.Docker(url=docker_url)
     try:
         async with asyncio.timeout(ENGINE_TIMEOUT_S):
-            return await unmanaged_services(standalone_engine(docker, state_dir))
+            adoptable = await unmanaged_services(standalone_engine(docker, state_dir))
+            return adoptable, await _gateway(docker, network)
     finally:
         await docker.close()
 
@@ -71,11 +85,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         # the engine of this shell (DOCKER_HOST), where the old containers run
         engine = os.environ.get("DOCKER_HOST") or settings.docker.url
-        adoptable = asyncio.run(_adoptable(engine, settings.state_dir))
+        adoptable, gateway = asyncio.run(
+            _ask_engine(engine, settings.state_dir, settings_only.network)
+        )
     except (DaemonError, TimeoutError, OSError, ValueError) as err:
         print(f"clarus-daemon: migrate: the Docker Engine was not asked ({err})", file=sys.stderr)
-        adoptable = []
-    proposal = derive(kit, adoptable)
+        adoptable, gateway = [], None
+    proposal = derive(kit, adoptable, gateway)
     print(report(proposal))
     if args.write is None:
         print("--- config/clarus-daemon.toml (not written: dry run, use --write DIR)")

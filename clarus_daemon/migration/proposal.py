@@ -1,7 +1,10 @@
 """What the daemon makes of the old kit's files: settings, adoptions, differences, files."""
 
+import contextlib
+import ipaddress
 import json
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from clarus_daemon.config import Settings, load_settings
 from clarus_daemon.inference.adopt import Unmanaged
@@ -11,9 +14,9 @@ from clarus_daemon.preflight import missing_old_variables
 DEFAULT_NETWORK = "clarus_inference_network"
 MONITOR_KEYS = {"bucket", "reference", "new_data", "report_path", "experiment_id", "dag_id"}
 """The monitor keys the old variables set."""
-TRUSTED_NETWORKS = ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
-"""Loopback and the private ranges a plant network uses: where the old clients call from
-(172.16.0.0/12 holds the Docker bridges, through which callers on the edge machine arrive)."""
+LOOPBACK_NETWORKS = ("127.0.0.0/8", "::1/128")
+PLATFORM_PREFIX = 24
+"""The subnet around each platform host the .env names, where the old clients call from."""
 KIT_FORWARD_PORTS = (7070, 7072, 8081)
 """The forward ports of the kit's request collection and its environment."""
 UNPRIVILEGED = 1024
@@ -31,6 +34,7 @@ class Proposal:
     registries: list[str]
     old_services: list[str]
     """The kit's own containers, which the daemon replaces."""
+    trusted_networks: list[str] = field(default_factory=lambda: list(LOOPBACK_NETWORKS))
     differences: list[str] = field(default_factory=list)
 
     @property
@@ -46,7 +50,33 @@ class Proposal:
         return [u.describe() for u in self.adopt if any(p < UNPRIVILEGED for p in u.host_ports)]
 
 
-def derive(kit: Kit, adoptable: list[Unmanaged]) -> Proposal:
+def _host(url: object | None) -> str | None:
+    if url is None:
+        return None
+    text = str(url)
+    return urlsplit(text if "//" in text else f"//{text}").hostname
+
+
+def trusted_networks(settings: Settings, gateway: str | None) -> list[str]:
+    """Loopback, the Docker gateway through which callers on the edge machine itself reach
+    a published port, and the subnets of the platform hosts the .env names (Airflow,
+    MinIO, the data-space connector): never a whole private range, which would hold the
+    inference containers' own network too."""
+    found = list(LOOPBACK_NETWORKS)
+    if gateway:
+        found.append(str(ipaddress.ip_network(gateway)))
+    urls = (settings.airflow.url, settings.minio.endpoint, settings.ids.url)
+    for host in filter(None, map(_host, urls)):
+        with contextlib.suppress(ValueError):
+            address = ipaddress.ip_address(host)
+            if address.is_private and not address.is_loopback:
+                found.append(
+                    str(ipaddress.ip_network(f"{address}/{PLATFORM_PREFIX}", strict=False))
+                )
+    return list(dict.fromkeys(found))
+
+
+def derive(kit: Kit, adoptable: list[Unmanaged], gateway: str | None = None) -> Proposal:
     """Settings exactly as `serve` will read the .env, plus what the compose file said."""
     compose = kit.compose
     agent_environment = compose.agent_environment if compose else {}
@@ -58,7 +88,14 @@ def derive(kit: Kit, adoptable: list[Unmanaged]) -> Proposal:
     registries = kit.docker_config.registries if kit.docker_config else []
     old_services = compose.container_names if compose else []
     proposal = Proposal(
-        settings, network, agent_port, drift_port, adoptable, registries, old_services
+        settings,
+        network,
+        agent_port,
+        drift_port,
+        adoptable,
+        registries,
+        old_services,
+        trusted_networks(settings, gateway),
     )
     return Proposal(**{**proposal.__dict__, "differences": _differences(proposal)})
 
@@ -70,7 +107,7 @@ def _differences(proposal: Proposal) -> list[str]:
     privileged = proposal.privileged_adopted
     return [
         "auth: the old agents took no token. Clients calling from the trusted networks "
-        f"({', '.join(TRUSTED_NETWORKS)}) still need none ([auth] trusted_networks); "
+        f"({', '.join(proposal.trusted_networks)}) still need none ([auth] trusted_networks); "
         "any other caller needs a bearer token.",
         f"ports: both old ports answer every route ({proposal.agent_port} and "
         f"{proposal.drift_port}). Forward ports {low}-{high} are admitted "
@@ -117,10 +154,12 @@ compat_drift_listen = "5000"   # the old drift detector's port, for its clients
 
 [auth]
 # The kit's clients send no token. Callers from these networks are let in without one
-# (scope write), as the old agents let in anyone who reached them; narrow them to the
-# plant's own subnets, or give the clients tokens and remove this key. Any other caller
-# needs the token the first start generates ({TOKEN_PATH}).
-trusted_networks = {_toml_list(TRUSTED_NETWORKS)}
+# (scope write): loopback, the edge machine itself through Docker's port proxy (the
+# gateway of {proposal.network}, when the engine was asked) and the subnets of the
+# platform hosts the .env names. Add the plant subnets the clients really call from, or
+# give the clients tokens and remove this key. Any other caller needs the token the first
+# start generates ({TOKEN_PATH}).
+trusted_networks = {_toml_list(proposal.trusted_networks)}
 
 [inference]
 # Inference containers run on a bridge network of their own (default
@@ -196,7 +235,9 @@ def report(proposal: Proposal) -> str:
         f"  registry logins (config.json) = {', '.join(proposal.registries) or 'none'}",
         f"  listeners: 0.0.0.0:8081, published on {proposal.agent_port} and {proposal.drift_port}",
         "Clients that send no token: let in from "
-        f"{', '.join(TRUSTED_NETWORKS)} ([auth] trusted_networks); narrow or remove it. "
+        f"{', '.join(proposal.trusted_networks)} ([auth] trusted_networks: loopback, the "
+        "edge machine through Docker's gateway, the platform hosts' subnets); add the plant "
+        "subnets your clients call from. "
         f"Any other caller: the token the first start generates, {TOKEN_PATH}",
         "Images admitted: those of "
         + (", ".join(proposal.registries) or "no registry")

@@ -90,3 +90,21 @@ def test_the_proposed_toml_admits_the_adopted_ports_and_loads(tmp_path: Path) ->
     assert settings.inference.adopt == ["inference01", "web"]
     assert str(settings.auth.trusted_networks[0].cidr) == "127.0.0.0/8"
     assert any("web (port 80)" in line for line in proposal.differences)
+
+
+def test_trusted_networks_are_loopback_the_gateway_and_the_platform_subnets(
+    tmp_path: Path,
+) -> None:
+    env = {"AIRFLOW_IP": "10.1.2.3", "MINIO_IP": "192.168.5.7", "IDS_PROVIDER_IP": "192.168.5.7"}
+    files = write_kit_files(tmp_path / "kit", env, {})
+    kit = read_kit(files.env, files.docker_config, files.compose)
+
+    proposal = derive(kit, [], gateway="172.18.0.1")
+
+    assert proposal.trusted_networks == [
+        "127.0.0.0/8",
+        "::1/128",
+        "172.18.0.1/32",
+        "10.1.2.0/24",
+        "192.168.5.0/24",
+    ]
