@@ -13,6 +13,7 @@ RUN pip install --no-cache-dir . && mkdir -p /etc/clarus-daemon /var/lib/clarus-
 
 EXPOSE 8081
 STOPSIGNAL SIGTERM
-HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8081/api/ping', timeout=2)"
+# ready: the daemon answers and reaches the Docker Engine (a 503 fails the check)
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8081/api/health/ready', timeout=4)"
 ENTRYPOINT ["clarus-daemon"]
 CMD ["serve", "--config", "/etc/clarus-daemon/clarus-daemon.toml"]

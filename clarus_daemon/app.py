@@ -12,6 +12,7 @@ from clarus_daemon.api import (
     metrics,
     models,
     ping,
+    probes,
     status_page,
 )
 from clarus_daemon.api.auth import auth_middleware
@@ -46,7 +47,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.COMPAT_LISTENER] = CompatListener(compat_listener(settings))
     app.cleanup_ctx.extend([clients.http_session_ctx, clients.docker_ctx, clients.minio_ctx])
     # history first: its store opens before, and closes after, the services that feed it
-    for routes in (ping, history, metrics, models, inference, drift, status_page):
+    for routes in (ping, probes, history, metrics, models, inference, drift, status_page):
         routes.setup(app)
     docs.setup(app)
     return app

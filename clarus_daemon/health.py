@@ -82,3 +82,14 @@ class HealthProbes:
             **{name: make() if make else None for name, make in http_probes.items()},
         }
         return list(await asyncio.gather(*(_guard(name, p, timeout) for name, p in probes.items())))
+
+
+def overall(results: list[DependencyHealth]) -> tuple[str, list[str]]:
+    """ok only while every configured dependency is up; else degraded, with the reasons."""
+    reasons = [f"{r.name} is down: {r.detail}" for r in results if r.status == "down"]
+    return ("degraded" if reasons else "ok"), reasons
+
+
+async def engine_health(docker: aiodocker.Docker, timeout_s: float) -> DependencyHealth:
+    """The one dependency without which the daemon cannot do its job: the Docker Engine."""
+    return await _guard("docker", _docker_version(docker), timeout_s)

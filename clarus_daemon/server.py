@@ -13,6 +13,7 @@ from clarus_daemon.config import Settings
 from clarus_daemon.config.server import ListenAddress
 from clarus_daemon.first_run_token import FirstRunTokenError, with_first_run_token
 from clarus_daemon.listeners import compat_blocked_by_auth, exposed_without_auth
+from clarus_daemon.systemd_notify import Notifier, notifying
 
 log = logging.getLogger("clarus_daemon.server")
 
@@ -114,8 +115,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     await runner.setup()
     try:
         await _start_sites(runner, settings)
-        await stop.wait()
-        log.info("stopping: finishing running requests")
+        async with notifying(Notifier(), "serving"):
+            await stop.wait()
+            log.info("stopping: finishing running requests")
     finally:
         await runner.cleanup()
         log.info("stopped")

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields
 from clarus_daemon import __version__, keys
 from clarus_daemon.api.history import history_health
 from clarus_daemon.errors import DaemonError
-from clarus_daemon.health import HealthProbes
+from clarus_daemon.health import HealthProbes, overall
 from clarus_daemon.inference.adopt import Unmanaged, adopt_hint
 from clarus_daemon.listeners import exposed_without_auth
 
@@ -20,7 +20,16 @@ class DependencySchema(Schema):
 
 
 class HealthSchema(Schema):
-    status = fields.String(required=True, metadata={"description": "ok while the daemon works"})
+    status = fields.String(
+        required=True,
+        metadata={
+            "enum": ["ok", "degraded"],
+            "description": "ok only while every configured dependency is up",
+        },
+    )
+    reasons = fields.List(
+        fields.String(), required=True, metadata={"description": "Why the status is degraded."}
+    )
     version = fields.String(required=True)
     dependencies = fields.Dict(
         keys=fields.String(), values=fields.Nested(DependencySchema), required=True
@@ -101,9 +110,11 @@ async def health(request: web.Request) -> web.Response:
     results, unmanaged = await asyncio.gather(probes.check_all(), _unmanaged(app))
     paused, history_warnings = history_health(app)
     hint = adopt_hint(unmanaged)
+    status, reasons = overall(results)
     return web.json_response(
         {
-            "status": "ok",
+            "status": status,
+            "reasons": reasons,
             "version": __version__,
             "dependencies": {r.name: {"status": r.status, "detail": r.detail} for r in results},
             "warnings": [*health_warnings(app), *history_warnings, *([hint] if hint else [])],

@@ -73,7 +73,14 @@ class AuthSettings(Section):
         None, description="File with one token per line (or name:sha256 lines)."
     )
     public_paths: list[PublicPath] = Field(
-        default_factory=lambda: ["/api/ping", "/swagger", "/api/docs/openapi.json", "/metrics"],
+        default_factory=lambda: [
+            "/api/ping",
+            "/api/health/live",
+            "/api/health/ready",
+            "/swagger",
+            "/api/docs/openapi.json",
+            "/metrics",
+        ],
         description="Paths (and their sub-paths) answered without a token: '/path' for GET "
         "and HEAD only, 'POST /path' for that method.",
     )

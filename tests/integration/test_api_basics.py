@@ -38,7 +38,7 @@ async def test_health_reports_every_dependency(client: TestClient[Any, Any]) -> 
     response = await client.get("/api/health")
     assert response.status == 200
     body = await response.json()
-    assert body["status"] == "ok"
+    assert (body["status"], body["reasons"]) == ("ok", [])
     deps = body["dependencies"]
     assert deps["docker"]["status"] == "up"
     for name in ("mlflow", "minio", "airflow", "ids"):
@@ -59,14 +59,33 @@ async def test_health_shows_unreachable_dependencies_as_down(
     client = await aiohttp_client(create_app(settings))
     response = await client.get("/api/health")
     assert response.status == 200
-    deps = (await response.json())["dependencies"]
-    assert {name: dep["status"] for name, dep in deps.items()} == {
+    body = await response.json()
+    assert {name: dep["status"] for name, dep in body["dependencies"].items()} == {
         "docker": "down",
         "mlflow": "down",
         "airflow": "down",
         "ids": "down",
         "minio": "down",
     }
+    assert body["status"] == "degraded"
+    assert sorted(reason.split(" ")[0] for reason in body["reasons"]) == [
+        "airflow",
+        "docker",
+        "ids",
+        "minio",
+        "mlflow",
+    ]
+    live = await client.get("/api/health/live")
+    assert (live.status, await live.json()) == (200, {"status": "alive"})
+    ready = await client.get("/api/health/ready")
+    assert ready.status == 503
+    assert (await ready.json())["details"] == {"service": "docker"}
+
+
+async def test_ready_once_the_engine_answers(client: TestClient[Any, Any]) -> None:
+    response = await client.get("/api/health/ready")
+    assert response.status == 200
+    assert (await response.json())["status"] == "ready"
 
 
 @pytest.mark.parametrize(
