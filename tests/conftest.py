@@ -9,4 +9,5 @@ pytest_plugins = [
     "tests.infra.airflow",
     "tests.infra.airflow_server",
     "tests.infra.drift_app",
+    "tests.infra.full_daemon",
 ]

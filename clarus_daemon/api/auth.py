@@ -1,6 +1,7 @@
 """Bearer-token authentication middleware, active once any token is configured."""
 
 import logging
+import re
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -14,12 +15,16 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The old drift API is a GET that replaces datasets and starts retraining.
 WRITING_GETS = frozenset({"/api/detect_data_drift"})
 PRINCIPAL = web.RequestKey("principal", str)
+# visible ASCII: bytes beyond it (aiohttp hands them on as surrogates) are no token
+_TOKEN_CHARS = re.compile(r"^[\x21-\x7e]+$")
 
 
 def _bearer(request: web.Request) -> str:
     scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
         raise Unauthorized("This call needs a bearer token: Authorization: Bearer <token>.")
+    if not _TOKEN_CHARS.match(credentials.strip()):
+        raise Unauthorized("The bearer token is not valid.")
     return credentials.strip()
 
 

@@ -21,6 +21,7 @@ from clarus_daemon.api.history_schemas import (
     RunNowQuerySchema,
 )
 from clarus_daemon.api.schemas import ErrorSchema
+from clarus_daemon.digits import ascii_number
 from clarus_daemon.drift.storage import DatasetStore
 from clarus_daemon.errors import InvalidRequest, NotFound, UpstreamUnavailable
 from clarus_daemon.history.records import DriftRunRecord
@@ -65,11 +66,12 @@ async def list_drift_runs(request: web.Request) -> web.Response:
 
 async def _drift_run(request: web.Request) -> DriftRunRecord:
     text = request.match_info["id"]
-    if not text.isdigit():
+    run_id = ascii_number(text)
+    if run_id is None:
         raise InvalidRequest(f"id: {text!r} is not a drift run number", details={"field": "id"})
-    record = await request.app[keys.HISTORY].drift_run(int(text))
+    record = await request.app[keys.HISTORY].drift_run(run_id)
     if record is None:
-        raise NotFound(f"No drift run {text} in the history", details={"id": int(text)})
+        raise NotFound(f"No drift run {text} in the history", details={"id": run_id})
     return record
 
 

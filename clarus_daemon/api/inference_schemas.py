@@ -5,7 +5,10 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
+from clarus_daemon.api.strict_fields import AsciiInteger, check_text
+
+# the Docker Engine refuses container names shorter than two characters
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,127}$"
 ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 REGISTRY_KEYS = (
     "inference_id",
@@ -20,7 +23,7 @@ def _name(description: str, example: str = "UC_Energy") -> fields.String:
     return fields.String(
         validate=validate.Regexp(
             NAME_PATTERN,
-            error="Must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or "
+            error="Must be 2-128 letters, digits, '_', '.' or '-', starting with a letter or "
             "digit (it names a container).",
         ),
         metadata={"description": description, "example": example},
@@ -39,7 +42,7 @@ def _image(description: str) -> fields.String:
 
 def _port(description: str, example: int) -> fields.Integer:
     # strict=False: the old clients send ports as strings ("8080")
-    return fields.Integer(
+    return AsciiInteger(
         strict=False,
         validate=validate.Range(min=1, max=65535),
         metadata={
@@ -63,7 +66,7 @@ class EnvValue(fields.Field):
         if isinstance(value, bool):
             return str(value).lower()
         if isinstance(value, str | int | float):
-            return str(value)
+            return check_text(str(value))
         raise ValidationError("Must be a string, number or boolean.")
 
 

@@ -8,6 +8,8 @@ once renamed to its inference id it is the service itself.
 from collections.abc import Mapping
 from typing import Any
 
+from clarus_daemon.digits import ascii_number
+
 MANAGED = "clarus.managed"
 INFERENCE_ID = "clarus.inference_id"
 IMAGE = "clarus.image"
@@ -45,5 +47,4 @@ def is_managed(labels: Mapping[str, str] | None) -> bool:
 
 
 def int_label(labels: Mapping[str, str], key: str) -> int | None:
-    value = labels.get(key, "")
-    return int(value) if value.isdigit() else None
+    return ascii_number(labels.get(key, ""))

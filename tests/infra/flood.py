@@ -78,14 +78,3 @@ class FloodProcess:
 
 def open_fds(pid: int) -> int:
     return len(list(Path(f"/proc/{pid}/fd").iterdir()))
-
-
-def tcp_connections(pid: int) -> int:
-    return sum(1 for fd in Path(f"/proc/{pid}/fd").iterdir() if _is_socket(fd))
-
-
-def _is_socket(fd: Path) -> bool:
-    try:
-        return fd.readlink().name.startswith("socket:")
-    except OSError:
-        return False
