@@ -7,6 +7,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from clarus_daemon.redaction import escape_controls, mask_credentials, mask_everywhere
+
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
 # attributes every LogRecord has; anything else was passed through `extra=`
@@ -27,15 +29,23 @@ def _extras(record: logging.LogRecord) -> dict[str, Any]:
 
 
 class TextFormatter(logging.Formatter):
+    """One record, one line: what a client sent cannot start a forged line of its own.
+
+    A traceback keeps its lines; they follow the record's line, indented by Python.
+    """
+
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s")
 
-    def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        line = super().formatMessage(record)
         extras = _extras(record)
         if extras:
             line += " " + " ".join(f"{k}={v}" for k, v in extras.items())
-        return line
+        return escape_controls(mask_credentials(line))
+
+    def formatException(self, ei: Any) -> str:
+        return mask_credentials(super().formatException(ei))
 
 
 class JsonFormatter(logging.Formatter):
@@ -45,12 +55,12 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "request_id": getattr(record, "request_id", "-"),
-            "message": record.getMessage(),
-            **_extras(record),
+            "message": mask_credentials(record.getMessage()),
+            **mask_everywhere(_extras(record)),
         }
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+            entry["exception"] = mask_credentials(self.formatException(record.exc_info))
+        return json.dumps(entry, default=lambda value: mask_credentials(str(value)))
 
 
 def setup_logging(log_format: Literal["text", "json"], level: str) -> None:

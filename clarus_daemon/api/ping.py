@@ -8,6 +8,7 @@ from clarus_daemon import __version__, keys
 from clarus_daemon.api.history import history_health
 from clarus_daemon.health import HealthProbes
 from clarus_daemon.listeners import exposed_without_auth
+from clarus_daemon.redaction import mask_everywhere
 
 
 class DependencySchema(Schema):
@@ -69,8 +70,10 @@ async def health(request: web.Request) -> web.Response:
         {
             "status": "ok",
             "version": __version__,
-            "dependencies": {r.name: {"status": r.status, "detail": r.detail} for r in results},
-            "warnings": [*health_warnings(app), *history_warnings],
+            "dependencies": mask_everywhere(
+                {r.name: {"status": r.status, "detail": r.detail} for r in results}
+            ),
+            "warnings": mask_everywhere([*health_warnings(app), *history_warnings]),
             "drift_backoff": paused,
         }
     )
