@@ -5,6 +5,7 @@ from aiohttp_apigami import validation_middleware
 
 from clarus_daemon import clients, keys
 from clarus_daemon.api import (
+    audit,
     docs,
     drift,
     history,
@@ -14,6 +15,7 @@ from clarus_daemon.api import (
     ping,
     status_page,
 )
+from clarus_daemon.api.audit import audit_middleware
 from clarus_daemon.api.auth import auth_middleware
 from clarus_daemon.api.limits import body_deadline_middleware
 from clarus_daemon.api.metrics import metrics_middleware
@@ -28,6 +30,7 @@ def create_app(settings: Settings) -> web.Application:
         middlewares=[
             request_context_middleware,
             metrics_middleware,
+            audit_middleware,
             error_middleware,
             auth_middleware,
             body_deadline_middleware,
@@ -40,7 +43,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.TOKEN_VERIFIER] = TokenVerifier(settings.auth)
     app.cleanup_ctx.extend([clients.http_session_ctx, clients.docker_ctx, clients.minio_ctx])
     # history first: its store opens before, and closes after, the services that feed it
-    for routes in (ping, history, metrics, models, inference, drift, status_page):
+    for routes in (ping, history, audit, metrics, models, inference, drift, status_page):
         routes.setup(app)
     docs.setup(app)
     return app
