@@ -5,8 +5,12 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from clarus_daemon.config.auth import token_digest
+from tests.infra.airflow import AirflowFake
+from tests.infra.drift_app import NEW_DATA, REFERENCE, DriftAppFactory, monitor, wine
+from tests.infra.ids_agent import IdsAgentFake
 from tests.infra.images import InferenceApi, InferenceLab
 from tests.infra.ports import free_port
+from tests.infra.s3 import S3Bucket
 
 DEPLOY = "/api/inference/deploy"
 TOKEN = "audit-writer-0123456789"
@@ -65,3 +69,29 @@ async def test_deploy_replace_remove_are_audited_with_env_names_only(
     rest = await _audit(client, f"?limit=2&cursor={older['next_cursor']}")
     assert [e["id"] for e in rest["entries"]] == [entries[1]["id"], entries[0]["id"]]
     assert (await _audit(client, "?action=replace"))["entries"][0]["action"] == "replace"
+
+
+async def test_a_drift_check_that_swaps_the_reference_and_triggers_is_audited(
+    drift_app: DriftAppFactory, s3_bucket: S3Bucket, ids_agent: IdsAgentFake, airflow: AirflowFake
+) -> None:
+    s3_bucket.put(REFERENCE, wine("red"))
+    s3_bucket.put(NEW_DATA, wine("white"))
+    app = await drift_app(
+        {"default": monitor(s3_bucket)},
+        ids={"url": ids_agent.url},
+        airflow=airflow.settings(),
+        auth={"tokens": [{"name": "platform", "sha256": token_digest(TOKEN)}]},
+    )
+
+    response = await app.client.get("/api/detect_data_drift", headers=AUTH)
+    assert response.status == 200, await response.text()
+
+    (entry,) = (await _audit(app.client))["entries"]
+    assert (entry["action"], entry["subject"], entry["principal"]) == (
+        "drift_check",
+        "default",
+        "platform",
+    )
+    assert entry["details"]["drift"] is True
+    assert entry["details"]["archived_reference"]
+    assert entry["details"]["dag_run_id"]
