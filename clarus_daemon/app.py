@@ -17,7 +17,12 @@ from clarus_daemon.api import (
 )
 from clarus_daemon.api.audit import audit_middleware
 from clarus_daemon.api.auth import auth_middleware
-from clarus_daemon.api.limits import body_deadline_middleware
+from clarus_daemon.api.limits import (
+    PENDING_CAPS,
+    body_deadline_middleware,
+    pending_caps,
+    pending_caps_middleware,
+)
 from clarus_daemon.api.metrics import metrics_middleware
 from clarus_daemon.api.middlewares import error_middleware, request_context_middleware
 from clarus_daemon.auth import TokenVerifier
@@ -34,11 +39,13 @@ def create_app(settings: Settings) -> web.Application:
             error_middleware,
             auth_middleware,
             body_deadline_middleware,
+            pending_caps_middleware,
             validation_middleware,
         ],
         client_max_size=settings.server.max_body_bytes,
     )
     app[keys.SETTINGS] = settings
+    app[PENDING_CAPS] = pending_caps(settings.limits)
     app[keys.EVENTS] = Events()
     app[keys.TOKEN_VERIFIER] = TokenVerifier(settings.auth)
     app.cleanup_ctx.extend([clients.http_session_ctx, clients.docker_ctx, clients.minio_ctx])

@@ -112,7 +112,7 @@ def _bucket_and_key(location: str) -> tuple[str, str]:
         503: {"description": "MinIO unreachable or not configured", "schema": ErrorSchema},
     },
 )
-async def get_drift_report(request: web.Request) -> web.Response:
+async def get_drift_report(request: web.Request) -> web.StreamResponse:
     record, kind = await _drift_run(request), request.match_info["kind"]
     location = record.reports.get(kind)
     if location is None:
@@ -124,10 +124,18 @@ async def get_drift_report(request: web.Request) -> web.Response:
     if minio is None:
         raise UpstreamUnavailable("minio", "MinIO is not configured: set minio.endpoint")
     bucket, key = _bucket_and_key(location)
-    body = await DatasetStore(minio).read(bucket, key)
     content_type = REPORT_TYPES.get(posixpath.splitext(key)[1], "application/octet-stream")
     headers = {"Content-Security-Policy": REPORT_CSP, "X-Content-Type-Options": "nosniff"}
-    return web.Response(body=body, content_type=content_type, headers=headers)
+    # a report of a wide dataset runs to many megabytes: passed on chunk by chunk
+    async with DatasetStore(minio).open_stream(bucket, key) as (size, chunks):
+        response = web.StreamResponse(headers={**headers, "Content-Type": content_type})
+        if size is not None:
+            response.content_length = size
+        await response.prepare(request)
+        async for chunk in chunks:
+            await response.write(chunk)
+        await response.write_eof()
+    return response
 
 
 @docs(tags=["drift"], summary="Drift monitors: configuration, last run, next scheduled run")

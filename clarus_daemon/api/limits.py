@@ -7,9 +7,13 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from clarus_daemon import keys
+from clarus_daemon.admission import Admission
 from clarus_daemon.api.responses import error_response
+from clarus_daemon.config.limits import LimitsSettings
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# the body once it arrived within the deadline; absent when it did not (or never came)
+RECEIVED_BODY = web.RequestKey("received_body", bytes)
 
 
 @web.middleware
@@ -22,7 +26,7 @@ async def body_deadline_middleware(request: web.Request, handler: Handler) -> we
         deadline = request.app[keys.SETTINGS].server.body_read_timeout_s
         try:
             async with asyncio.timeout(deadline):
-                await request.read()
+                request[RECEIVED_BODY] = await request.read()
         except TimeoutError:
             return error_response(
                 408, "request_timeout", f"The request body did not arrive within {deadline:g} s."
@@ -47,3 +51,38 @@ async def _json_hazard(request: web.Request) -> str | None:
     except ValueError:  # int() refuses more than 4300 digits
         return "holds a number too long to read"
     return None
+
+
+def pending_caps(limits: LimitsSettings) -> dict[tuple[str, str], Admission]:
+    """(method, route) -> the cap on such calls running or waiting at once."""
+
+    def cap(what: str, key: str) -> Admission:
+        return Admission(what, getattr(limits, key), f"limits.{key}")
+
+    deploys = cap("deploy or remove calls", "max_pending_deploys")
+    checks = cap("drift checks", "max_pending_drift_checks")
+    fetches = cap("model fetches", "max_pending_model_fetches")
+    return {
+        ("POST", "/api/inference/deploy"): deploys,
+        ("POST", "/api/v3/inference/deploy"): deploys,
+        ("DELETE", "/api/inference/deploy"): deploys,
+        ("DELETE", "/api/v3/inference/deploy"): deploys,
+        ("POST", "/api/drift/monitors/{name}/run"): checks,
+        ("GET", "/api/detect_data_drift"): checks,
+        ("PUT", "/api/mlflow/model"): fetches,
+    }
+
+
+PENDING_CAPS = web.AppKey("pending_caps", dict[tuple[str, str], Admission])
+
+
+@web.middleware
+async def pending_caps_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Past a cap, a 429 at once: waiting calls would otherwise pile up without bound."""
+    resource = request.match_info.route.resource
+    route = resource.canonical if resource is not None else ""
+    admission = request.app[PENDING_CAPS].get((request.method, route))
+    if admission is None:
+        return await handler(request)
+    with admission.enter():
+        return await handler(request)

@@ -25,6 +25,7 @@ def build_service(
         docker,
         settings.docker,
         max_concurrent=inference.max_concurrent_pulls,
+        max_pending=settings.limits.max_pending_pulls,
         timeout_s=inference.pull_timeout_s,
     )
     return InferenceService(
@@ -34,6 +35,7 @@ def build_service(
         models_root=settings.mlflow.models_root,
         session=session,
         events=events,
+        max_services=settings.limits.max_services,
     )
 
 
