@@ -18,6 +18,9 @@ class LimitsSettings(Section):
     max_pending_drift_checks: int = Field(
         8, ge=1, description="Drift checks called through the API, running or waiting."
     )
+    min_free_pull_mb: int = Field(
+        2048, ge=0, description="Free space the Docker data root must keep for a pull (MiB)."
+    )
     max_pending_model_fetches: int = Field(
         4, ge=1, description="Model fetches running or waiting at once."
     )

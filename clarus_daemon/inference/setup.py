@@ -26,6 +26,7 @@ def build_service(
         settings.docker,
         max_concurrent=inference.max_concurrent_pulls,
         max_pending=settings.limits.max_pending_pulls,
+        min_free_mb=settings.limits.min_free_pull_mb,
         timeout_s=inference.pull_timeout_s,
     )
     return InferenceService(

@@ -117,3 +117,16 @@ async def test_a_large_report_is_passed_on_whole(
     assert report.status == 200
     assert report.content_length == len(big)
     assert await report.read() == big
+
+
+async def test_a_pull_that_would_leave_the_docker_data_root_too_full_is_a_507(
+    inference_api: InferenceApi, inference_lab: InferenceLab
+) -> None:
+    client = await inference_api({"limits": {"min_free_pull_mb": 1 << 40}})
+    inference_id = inference_lab.new_id()
+
+    refused = await client.post(DEPLOY, json=inference_lab.body(inference_id, free_port()))
+
+    assert refused.status == 507
+    assert (await refused.json())["details"]["setting"] == "limits.min_free_pull_mb"
+    assert inference_lab.containers_of(inference_id) == []
