@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from clarus_daemon import keys
+from clarus_daemon.models.layout import ModelStore
 from tests.infra.airflow import AirflowFake
 from tests.infra.drift_app import NEW_DATA, REFERENCE, DriftAppFactory, monitor, wine
 from tests.infra.ids_agent import IdsAgentFake
 from tests.infra.images import InferenceApi, InferenceLab
+from tests.infra.mlflow_server import ModelsApi, SeededModels
 from tests.infra.ports import eventually, free_port
 from tests.infra.s3 import S3Bucket
 
@@ -130,3 +132,19 @@ async def test_a_pull_that_would_leave_the_docker_data_root_too_full_is_a_507(
     assert refused.status == 507
     assert (await refused.json())["details"]["setting"] == "limits.min_free_pull_mb"
     assert inference_lab.containers_of(inference_id) == []
+
+
+async def test_a_model_bigger_than_the_disk_is_a_507_even_when_the_space_check_was_fooled(
+    models_api: ModelsApi,
+    mlflow_models: SeededModels,
+    tiny_disk: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # another writer took the space between the check and the download: the claim fails
+    monkeypatch.setattr(ModelStore, "free_bytes", lambda _store, _exp_id: 1 << 40)
+    client = await models_api(tiny_disk, tracking_uri=mlflow_models.server.url)
+
+    answer = await client.put("/api/mlflow/model", json={"exp_id": "UC_Big"})
+
+    assert answer.status == 507, await answer.text()
+    assert not (tiny_disk / "UC_Big" / "current").exists()
