@@ -41,7 +41,8 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if token is None:
         log.warning("rejected an unknown token on %s %s", request.method, request.path)
         raise Unauthorized("The bearer token is not valid.")
+    # who asked, even when refused: the audit log names the read token that tried to write
+    request[PRINCIPAL] = token.name
     if token.scope == "read" and _writes(request):
         raise Forbidden(f"Token {token.name!r} may only read; {request.path} needs write scope.")
-    request[PRINCIPAL] = token.name
     return await handler(request)

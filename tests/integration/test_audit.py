@@ -15,6 +15,7 @@ from tests.infra.s3 import S3Bucket
 DEPLOY = "/api/inference/deploy"
 TOKEN = "audit-writer-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+READER = "audit-reader-0123456789"
 
 
 async def _audit(client: TestClient[Any, Any], query: str = "") -> dict[str, Any]:
@@ -27,7 +28,11 @@ async def _audit(client: TestClient[Any, Any], query: str = "") -> dict[str, Any
 async def test_deploy_replace_remove_are_audited_with_env_names_only(
     inference_api: InferenceApi, inference_lab: InferenceLab
 ) -> None:
-    sections = {"auth": {"tokens": [{"name": "mlops", "sha256": token_digest(TOKEN)}]}}
+    tokens = [
+        {"name": "mlops", "sha256": token_digest(TOKEN)},
+        {"name": "dashboard", "sha256": token_digest(READER), "scope": "read"},
+    ]
+    sections = {"auth": {"tokens": tokens}}
     registry = inference_lab.images.registry.host
     client = await inference_api(sections, allowed_images=[f"{registry}/*"])
     inference_id, port = inference_lab.new_id(), free_port()
@@ -41,6 +46,8 @@ async def test_deploy_replace_remove_are_audited_with_env_names_only(
     outsider = {**body, "docker_img_uri": "registry.invalid/x:1"}  # refused before any pull
     assert (await client.post(DEPLOY, json=outsider, headers=AUTH)).status == 403
     assert (await client.post(DEPLOY, json=body)).status == 401  # no token: nothing changed
+    read_only = {"Authorization": f"Bearer {READER}"}
+    assert (await client.post(DEPLOY, json=body, headers=read_only)).status == 403
     removed = await client.delete(f"{DEPLOY}?inference_id={inference_id}", headers=AUTH)
     assert removed.status in (200, 201)
 
@@ -50,8 +57,10 @@ async def test_deploy_replace_remove_are_audited_with_env_names_only(
         ("deploy", "ok"),
         ("replace", "ok"),
         ("deploy", "refused"),
+        ("deploy", "refused"),
         ("remove", "ok"),
     ]
+    assert entries[3]["principal"] == "dashboard"
     first = entries[0]
     assert (first["principal"], first["client"], first["subject"]) == (
         "mlops",
@@ -67,7 +76,7 @@ async def test_deploy_replace_remove_are_audited_with_env_names_only(
     older = await _audit(client, "?limit=2")
     assert len(older["entries"]) == 2
     rest = await _audit(client, f"?limit=2&cursor={older['next_cursor']}")
-    assert [e["id"] for e in rest["entries"]] == [entries[1]["id"], entries[0]["id"]]
+    assert [e["id"] for e in rest["entries"]] == [entries[2]["id"], entries[1]["id"]]
     assert (await _audit(client, "?action=replace"))["entries"][0]["action"] == "replace"
 
 
