@@ -7,6 +7,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from aiohttp.http_exceptions import HttpProcessingError
+
 from clarus_daemon.redaction import escape_controls, mask_credentials, mask_everywhere
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
@@ -16,6 +18,24 @@ _STANDARD_ATTRS = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys()
     | {"message", "asctime", "request_id", "taskName"}
 )
+
+
+class MalformedRequestFilter(logging.Filter):
+    """aiohttp logs every unparsable request with a traceback at ERROR: one line instead.
+
+    A client sending garbage must not be able to fill the log with tracebacks.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            reason = str(exc.message).strip().splitlines()[0] if exc.message else "?"
+            record.msg = "refused a malformed request from %s: %s"
+            remote = record.args[0] if isinstance(record.args, tuple) and record.args else "?"
+            record.args = (remote, reason)
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        return True
 
 
 class RequestIdFilter(logging.Filter):
@@ -72,3 +92,4 @@ def setup_logging(log_format: Literal["text", "json"], level: str) -> None:
     root.setLevel(level)
     # aiohttp's own access log is replaced by the request middleware's line
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("aiohttp.server").addFilter(MalformedRequestFilter())

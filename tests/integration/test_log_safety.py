@@ -1,5 +1,6 @@
 """A running daemon: a %0A in a path stays on its log line; URL credentials never show."""
 
+import socket
 from pathlib import Path
 
 from tests.infra.daemon_process import http_get, start_daemon
@@ -36,3 +37,18 @@ url = "http://agent:{SECRET}@127.0.0.1:{dead_port}"
     assert "/api/nosuch\\n2026-01-01 ERROR forged line" in log
     assert "\x1b" not in log
     assert "\\x1b[31m" in log
+
+
+def test_a_malformed_request_is_one_log_line_not_a_traceback(tmp_path: Path) -> None:
+    port = free_port()
+    config = f'[server]\nlisten = ["127.0.0.1:{port}"]\ncompat_drift_listen = ""\n'
+    daemon = start_daemon(tmp_path, config, ping_url=f"http://127.0.0.1:{port}/api/ping")
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"GET /api/\xff\nforged HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert b" 400 " in sock.recv(64)
+    finally:
+        daemon.terminate()
+    log = daemon.log()
+    assert "refused a malformed request from 127.0.0.1" in log
+    assert "Traceback" not in log
