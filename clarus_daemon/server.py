@@ -11,6 +11,7 @@ from clarus_daemon import keys
 from clarus_daemon.app import create_app
 from clarus_daemon.config import Settings
 from clarus_daemon.config.server import ListenAddress
+from clarus_daemon.connections import cap_connections, fit_descriptor_limit
 from clarus_daemon.first_run_token import FirstRunTokenError, with_first_run_token
 from clarus_daemon.listeners import compat_blocked_by_auth, exposed_without_auth
 from clarus_daemon.systemd_notify import Notifier, notifying
@@ -111,8 +112,11 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         create_app(settings),
         access_log=None,
         shutdown_timeout=settings.server.shutdown_timeout_s,
+        keepalive_timeout=settings.server.idle_timeout_s,
     )
     await runner.setup()
+    assert runner.server is not None
+    cap_connections(runner.server, fit_descriptor_limit(settings.server.max_connections))
     try:
         await _start_sites(runner, settings)
         async with notifying(Notifier(), "serving"):

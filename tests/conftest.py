@@ -10,4 +10,5 @@ pytest_plugins = [
     "tests.infra.airflow_server",
     "tests.infra.drift_app",
     "tests.infra.migration_site",
+    "tests.infra.full_daemon",
 ]

@@ -5,6 +5,7 @@ let in with that network's scope: the opt-in for old clients that cannot send a 
 """
 
 import logging
+import re
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -18,12 +19,16 @@ log = logging.getLogger("clarus_daemon.auth")
 # The old drift API is a GET that replaces datasets and starts retraining.
 WRITING_GETS = frozenset({"/api/detect_data_drift"})
 PRINCIPAL = web.RequestKey("principal", str)
+# visible ASCII: bytes beyond it (aiohttp hands them on as surrogates) are no token
+_TOKEN_CHARS = re.compile(r"^[\x21-\x7e]+$")
 
 
 def _bearer(request: web.Request) -> str:
     scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
         raise Unauthorized("This call needs a bearer token: Authorization: Bearer <token>.")
+    if not _TOKEN_CHARS.match(credentials.strip()):
+        raise Unauthorized("The bearer token is not valid.")
     return credentials.strip()
 
 
@@ -51,7 +56,8 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if not verifier.enabled or verifier.is_public(request.method, request.path):
         return await handler(request)
     who, scope = _principal(request)
+    # who asked, even when refused: the audit log names the read token that tried to write
+    request[PRINCIPAL] = who
     if scope == "read" and writes(request):
         raise Forbidden(f"{who.capitalize()} may only read; {request.path} needs write scope.")
-    request[PRINCIPAL] = who
     return await handler(request)

@@ -21,6 +21,7 @@ from clarus_daemon.api.history_schemas import (
     RunNowQuerySchema,
 )
 from clarus_daemon.api.schemas import ErrorSchema
+from clarus_daemon.digits import ascii_number
 from clarus_daemon.drift.storage import DatasetStore
 from clarus_daemon.errors import InvalidRequest, NotFound, UpstreamUnavailable
 from clarus_daemon.history.records import DriftRunRecord
@@ -65,11 +66,12 @@ async def list_drift_runs(request: web.Request) -> web.Response:
 
 async def _drift_run(request: web.Request) -> DriftRunRecord:
     text = request.match_info["id"]
-    if not text.isdigit():
+    run_id = ascii_number(text)
+    if run_id is None:
         raise InvalidRequest(f"id: {text!r} is not a drift run number", details={"field": "id"})
-    record = await request.app[keys.HISTORY].drift_run(int(text))
+    record = await request.app[keys.HISTORY].drift_run(run_id)
     if record is None:
-        raise NotFound(f"No drift run {text} in the history", details={"id": int(text)})
+        raise NotFound(f"No drift run {text} in the history", details={"id": run_id})
     return record
 
 
@@ -110,7 +112,7 @@ def _bucket_and_key(location: str) -> tuple[str, str]:
         503: {"description": "MinIO unreachable or not configured", "schema": ErrorSchema},
     },
 )
-async def get_drift_report(request: web.Request) -> web.Response:
+async def get_drift_report(request: web.Request) -> web.StreamResponse:
     record, kind = await _drift_run(request), request.match_info["kind"]
     location = record.reports.get(kind)
     if location is None:
@@ -122,10 +124,18 @@ async def get_drift_report(request: web.Request) -> web.Response:
     if minio is None:
         raise UpstreamUnavailable("minio", "MinIO is not configured: set minio.endpoint")
     bucket, key = _bucket_and_key(location)
-    body = await DatasetStore(minio).read(bucket, key)
     content_type = REPORT_TYPES.get(posixpath.splitext(key)[1], "application/octet-stream")
     headers = {"Content-Security-Policy": REPORT_CSP, "X-Content-Type-Options": "nosniff"}
-    return web.Response(body=body, content_type=content_type, headers=headers)
+    # a report of a wide dataset runs to many megabytes: passed on chunk by chunk
+    async with DatasetStore(minio).open_stream(bucket, key) as (size, chunks):
+        response = web.StreamResponse(headers={**headers, "Content-Type": content_type})
+        if size is not None:
+            response.content_length = size
+        await response.prepare(request)
+        async for chunk in chunks:
+            await response.write(chunk)
+        await response.write_eof()
+    return response
 
 
 @docs(tags=["drift"], summary="Drift monitors: configuration, last run, next scheduled run")

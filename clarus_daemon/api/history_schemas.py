@@ -5,6 +5,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from clarus_daemon.api.strict_fields import AsciiInteger
 from clarus_daemon.history.queries import MAX_PAGE
 
 
@@ -25,7 +26,7 @@ def _since() -> SinceField:
 
 
 def _limit() -> fields.Integer:
-    return fields.Integer(
+    return AsciiInteger(
         load_default=50,
         validate=validate.Range(1, MAX_PAGE),
         metadata={"description": f"Page size, 1 to {MAX_PAGE}."},

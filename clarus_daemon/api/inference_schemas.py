@@ -5,9 +5,11 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from clarus_daemon.api.strict_fields import AsciiInteger, check_text
 from clarus_daemon.inference.image_ref import ImageRef, InvalidImageReference
 
-NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
+# the Docker Engine refuses container names shorter than two characters
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,127}$"
 ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 REGISTRY_KEYS = (
     "inference_id",
@@ -22,7 +24,7 @@ def _name(description: str, example: str = "UC_Energy") -> fields.String:
     return fields.String(
         validate=validate.Regexp(
             NAME_PATTERN,
-            error="Must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or "
+            error="Must be 2-128 letters, digits, '_', '.' or '-', starting with a letter or "
             "digit (it names a container).",
         ),
         metadata={"description": description, "example": example},
@@ -49,7 +51,7 @@ def _image(description: str) -> fields.String:
 
 def _port(description: str, example: int) -> fields.Integer:
     # strict=False: the old clients send ports as strings ("8080")
-    return fields.Integer(
+    return AsciiInteger(
         strict=False,
         validate=validate.Range(min=1, max=65535),
         metadata={
@@ -73,7 +75,7 @@ class EnvValue(fields.Field):
         if isinstance(value, bool):
             return str(value).lower()
         if isinstance(value, str | int | float):
-            return str(value)
+            return check_text(str(value))
         raise ValidationError("Must be a string, number or boolean.")
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from clarus_daemon.api.strict_fields import AsciiInteger
 from clarus_daemon.models.layout import SAFE_NAME_PATTERN
 from clarus_daemon.models.resolve import STAGES
 
@@ -31,9 +32,9 @@ class ModelFetchRequestSchema(Schema):
         validate=validate.Length(min=1, max=255),
         metadata={"description": "Fetch the version this alias points at.", "example": "champion"},
     )
-    version = fields.Integer(
+    version = AsciiInteger(
         strict=False,
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=2**31 - 1),
         metadata={"description": "Fetch exactly this registered model version."},
     )
 

@@ -1,5 +1,6 @@
 """PUT /api/mlflow/model: an experiment's production model into the models volume."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -48,10 +49,16 @@ async def put_model(request: web.Request) -> web.Response:
 async def _models_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     async with artifact_s3(settings) as s3:
-        app[keys.MODELS] = build_fetcher(
+        fetcher = build_fetcher(
             settings, app[keys.HTTP_SESSION], app[keys.EVENTS], s3=s3, docker=app[keys.DOCKER]
         )
-        yield
+        app[keys.MODELS] = fetcher
+        tidying = asyncio.create_task(fetcher.tidy_volume(), name="models-volume-tidy")
+        try:
+            yield
+        finally:
+            tidying.cancel()
+            await asyncio.gather(tidying, return_exceptions=True)
 
 
 def setup(app: web.Application) -> None:

@@ -12,6 +12,7 @@ from clarus_daemon.errors import DaemonError
 from clarus_daemon.health import HealthProbes, overall
 from clarus_daemon.inference.adopt import Unmanaged, adopt_hint
 from clarus_daemon.listeners import exposed_without_auth
+from clarus_daemon.redaction import mask_everywhere
 
 
 class DependencySchema(Schema):
@@ -114,10 +115,14 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "status": status,
-            "reasons": reasons,
+            "reasons": mask_everywhere(reasons),
             "version": __version__,
-            "dependencies": {r.name: {"status": r.status, "detail": r.detail} for r in results},
-            "warnings": [*health_warnings(app), *history_warnings, *([hint] if hint else [])],
+            "dependencies": mask_everywhere(
+                {r.name: {"status": r.status, "detail": r.detail} for r in results}
+            ),
+            "warnings": mask_everywhere(
+                [*health_warnings(app), *history_warnings, *([hint] if hint else [])]
+            ),
             "unmanaged_containers": [u.as_dict() for u in unmanaged],
             "drift_backoff": paused,
             "trusted_networks": [

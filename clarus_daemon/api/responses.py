@@ -6,6 +6,7 @@ from typing import Any
 from aiohttp import web
 
 from clarus_daemon.errors import DaemonError
+from clarus_daemon.redaction import mask_credentials, mask_everywhere
 
 # status -> short code, for errors aiohttp raises itself (routing, body size...)
 HTTP_CODES = {
@@ -29,9 +30,10 @@ def error_response(
     details: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> web.Response:
-    body: dict[str, Any] = {"error": code, "message": message}
+    # an upstream's message or a container's log tail may quote a URL with credentials
+    body: dict[str, Any] = {"error": code, "message": mask_credentials(message)}
     if details:
-        body["details"] = dict(details)
+        body["details"] = mask_everywhere(dict(details))
     return web.json_response(body, status=status, headers=headers)
 
 

@@ -70,7 +70,9 @@ class ApiToken(Section):
 class AuthSettings(Section):
     tokens: list[ApiToken] = Field(default_factory=list, description="Accepted bearer tokens.")
     token_file: Path | None = Field(
-        None, description="File with one token per line (or name:sha256 lines)."
+        None,
+        description="File (mode 600 or 640) with one token per line, or name:sha256 lines, "
+        "name:sha256:read for a read-only token.",
     )
     public_paths: list[PublicPath] = Field(
         default_factory=lambda: [

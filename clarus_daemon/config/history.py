@@ -21,6 +21,12 @@ class HistorySettings(Section):
     keep_events: int | None = Field(
         100_000, ge=1, description="At most this many events are kept; unset keeps all."
     )
+    audit_keep_days: float | None = Field(
+        400.0,
+        gt=0,
+        description="Audit entries (who changed what) older than this are pruned (days); "
+        "unset keeps all. No count limit: a flood of calls cannot push entries out.",
+    )
     prune_interval_s: PositiveSeconds = Field(
         3600.0, description="How often old entries are pruned (s)."
     )

@@ -74,6 +74,17 @@ class ServerSettings(Section):
     body_read_timeout_s: PositiveSeconds = Field(
         10.0, description="Time a client gets to send its whole request body (s)."
     )
+    idle_timeout_s: PositiveSeconds = Field(
+        15.0,
+        description="Time a connection may stay open without a complete request head: "
+        "idle keep-alive, or a client trickling its headers (s).",
+    )
+    max_connections: int = Field(
+        4096,
+        ge=16,
+        description="Open client connections at most (the open-file limit is raised to "
+        "hold them); past it the longest-idle one is closed.",
+    )
     client_timeout_s: PositiveSeconds = Field(
         10.0, description="Default timeout of calls to MLflow, Airflow and the IDS agent (s)."
     )

@@ -10,6 +10,7 @@ from clarus_daemon.config.drift import DriftSettings
 from clarus_daemon.config.endpoints import AirflowSettings, IdsSettings, MinioSettings
 from clarus_daemon.config.history import HistorySettings
 from clarus_daemon.config.inference import DockerSettings, InferenceSettings
+from clarus_daemon.config.limits import LimitsSettings
 from clarus_daemon.config.mlflow import MlflowSettings
 from clarus_daemon.config.scheduling import SchedulerSettings
 from clarus_daemon.config.server import ServerSettings
@@ -27,6 +28,7 @@ class Settings(Section):
     drift: DriftSettings = Field(default_factory=DriftSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     history: HistorySettings = Field(default_factory=HistorySettings)
+    limits: LimitsSettings = Field(default_factory=LimitsSettings)
 
     @property
     def state_dir(self) -> Path:

@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 
 from clarus_daemon.config.drift import MonitorSettings
 from clarus_daemon.config.legacy_env import DEFAULT_MONITOR
@@ -49,12 +50,13 @@ class DriftService:
         events: Events,
         *,
         concurrency: int,
+        lock_dir: Path | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._monitors = monitors
         self._pipeline = pipeline
         self._events = events
-        self._locks = MonitorLocks(concurrency)
+        self._locks = MonitorLocks(concurrency, lock_dir)
         self._clock = clock
 
     def monitor_name(self, requested: str | None) -> str:

@@ -43,10 +43,13 @@ async def open_drift_service(
     if minio is None or not drift.monitors:
         yield DriftService(drift.monitors, None, events, concurrency=drift.workers)
         return
+    lock_dir = settings.state_dir / "locks"
     async with AsyncExitStack() as stack:
         if pool is None:
             pool = await stack.enter_async_context(
                 open_worker_pool(drift.workers, settings.server.shutdown_timeout_s)
             )
         pipeline = build_pipeline(settings, session, minio, pool)
-        yield DriftService(drift.monitors, pipeline, events, concurrency=drift.workers)
+        yield DriftService(
+            drift.monitors, pipeline, events, concurrency=drift.workers, lock_dir=lock_dir
+        )

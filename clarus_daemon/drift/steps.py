@@ -101,9 +101,13 @@ class AfterDrift:
         return None
 
     async def replace_reference(self, run: DriftRun) -> str | None:
-        _, replaced = await self._reference(run)
+        reference, replaced = await self._reference(run)
         if replaced:
             return None
+        # A reference written since it was archived would be overwritten unarchived:
+        # only the version the archive holds may be replaced.
+        if reference.etag != run.journal.reference_etag:
+            raise _changed(reference, run.journal.reference_etag, "reference")
         new_data = await self._store.head(run.monitor.bucket, run.monitor.new_data)
         if new_data.etag != run.journal.new_data_etag:
             raise _changed(new_data, run.journal.new_data_etag, "new data")

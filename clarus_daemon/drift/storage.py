@@ -21,6 +21,7 @@ from multidict import CIMultiDict
 
 from clarus_daemon.drift.errors import ScratchSpaceError
 from clarus_daemon.errors import Conflict, NotFound, UpstreamError, UpstreamUnavailable
+from clarus_daemon.reserve import reserve
 
 SERVICE = "minio"
 MISSING = frozenset({"NoSuchKey", "NoSuchBucket", "NoSuchObject", "ResourceNotFound"})
@@ -126,10 +127,28 @@ class DatasetStore:
             )
             try:
                 with await _local(asyncio.to_thread(destination.open, "wb"), destination) as file:
+                    await _local(
+                        asyncio.to_thread(reserve, file.fileno(), source.size), destination
+                    )
                     async for chunk in response.content.iter_chunked(CHUNK_BYTES):
                         await _local(asyncio.to_thread(file.write, chunk), destination)
             finally:
                 response.release()
+
+    @asynccontextmanager
+    async def open_stream(
+        self, bucket: str, key: str
+    ) -> AsyncIterator[tuple[int | None, AsyncIterator[bytes]]]:
+        """(size if known, chunks) of an object of any size, never held whole in memory.
+
+        Errors before the first byte leave as daemon errors; the caller streams the rest.
+        """
+        async with s3_errors("read", bucket, key):
+            response = await self._client.get_object(bucket, key)
+        try:
+            yield response.content_length, response.content.iter_chunked(CHUNK_BYTES)
+        finally:
+            response.release()
 
     async def read(self, bucket: str, key: str) -> bytes:
         """A small object's content (journals, summaries)."""

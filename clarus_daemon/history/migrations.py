@@ -46,6 +46,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # the pipeline's own name of a run: its reports, journal and DAG run derive from it
     ("ALTER TABLE drift_runs ADD COLUMN run_id TEXT",),
+    # who changed what: rows are only ever added, and removed by age
+    (
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            principal TEXT NOT NULL,
+            client TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            details TEXT NOT NULL
+        )""",
+        "CREATE INDEX audit_by_time ON audit (at)",
+        """CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

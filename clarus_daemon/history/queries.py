@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from clarus_daemon.digits import ascii_number
 from clarus_daemon.errors import InvalidRequest
 from clarus_daemon.history.codec import from_db_time, from_json, to_db_time
 from clarus_daemon.history.records import DriftRunRecord, EventRecord, Page
@@ -26,11 +27,12 @@ _RUN_COLUMNS = (
 
 
 def decode_cursor(cursor: str) -> int:
-    if not cursor.isdigit() or int(cursor) < 1:
+    position = ascii_number(cursor)
+    if position is None or position < 1:
         raise InvalidRequest(
             f"cursor: {cursor!r} is not a cursor from a previous page", details={"field": "cursor"}
         )
-    return int(cursor)
+    return position
 
 
 def _event(row: aiosqlite.Row) -> EventRecord:

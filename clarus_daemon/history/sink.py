@@ -25,9 +25,9 @@ async def prune_periodically(store: HistoryStore, settings: HistorySettings) -> 
     """Prune at start and then every prune_interval_s, until cancelled."""
     while True:
         try:
-            await store.prune(
-                datetime.now(UTC), keep_days=settings.keep_days, keep_events=settings.keep_events
-            )
+            now = datetime.now(UTC)
+            await store.prune(now, keep_days=settings.keep_days, keep_events=settings.keep_events)
+            await store.audit.prune(now, settings.audit_keep_days)
         except Exception:
             log.exception("history: pruning failed; retrying in %g s", settings.prune_interval_s)
         await asyncio.sleep(settings.prune_interval_s)

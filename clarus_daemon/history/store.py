@@ -9,6 +9,7 @@ from pathlib import Path
 import aiosqlite
 
 from clarus_daemon.events import Event
+from clarus_daemon.history.audit import AuditLog
 from clarus_daemon.history.codec import to_db_time, to_json
 from clarus_daemon.history.drift_fields import drift_fields
 from clarus_daemon.history.migrations import migrate
@@ -55,6 +56,7 @@ class HistoryStore(HistoryQueries):
         """Why history is only kept in memory, when it had to fall back to that."""
         # One connection serves every coroutine; the lock keeps transactions apart.
         self._write_lock = asyncio.Lock()
+        self.audit = AuditLog(db, self._write_lock)
 
     @classmethod
     async def open(cls, path: Path | str) -> "HistoryStore":

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clarus_daemon.config.endpoints import IdsSettings
+from clarus_daemon.digits import ascii_number
 from clarus_daemon.errors import UpstreamError, UpstreamUnavailable
 from clarus_daemon.inference.image_ref import ImageRef, InvalidImageReference
 from clarus_daemon.inference.spec import DeployRequest, ResourceLimits
@@ -56,9 +57,9 @@ def find_key(asset: Mapping[str, Any], key: str, exp_id: str) -> Any:
 
 
 def _port(value: Any, exp_id: str) -> int:
-    text = str(value).strip()
-    if text.isdigit() and 1 <= int(text) <= 65535:
-        return int(text)
+    port = ascii_number(str(value).strip())
+    if port is not None and 1 <= port <= 65535:
+        return port
     raise UpstreamError(
         SERVICE, f"The data space asset of {exp_id!r} has an invalid {PORT_KEY!r}: {value!r}"
     )

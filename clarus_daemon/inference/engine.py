@@ -16,6 +16,7 @@ from clarus_daemon.inference.engine_errors import (
 )
 from clarus_daemon.inference.errors import NameInUse
 from clarus_daemon.inference.ownership import Ownership
+from clarus_daemon.redaction import mask_credentials
 
 log = logging.getLogger("clarus_daemon.inference")
 
@@ -120,4 +121,5 @@ class ContainerEngine:
             chunks = await container.log(stdout=True, stderr=True, tail=lines)
         except aiodocker.DockerError as err:
             return [f"(logs unavailable: {err.message})"]
-        return "".join(chunks).splitlines()[-lines:]
+        # a container that prints its connection strings must not hand them to API clients
+        return [mask_credentials(line) for line in "".join(chunks).splitlines()[-lines:]]

@@ -11,6 +11,8 @@ once renamed to its inference id it is the service itself.
 from collections.abc import Mapping
 from typing import Any
 
+from clarus_daemon.digits import ascii_number
+
 MANAGED = "clarus.managed"
 INSTANCE = "clarus.instance"
 """The daemon's instance id (state directory): what no image can know in advance."""
@@ -57,5 +59,4 @@ def blank_labels() -> dict[str, str]:
 
 
 def int_label(labels: Mapping[str, str], key: str) -> int | None:
-    value = labels.get(key, "")
-    return int(value) if value.isdigit() else None
+    return ascii_number(labels.get(key, ""))

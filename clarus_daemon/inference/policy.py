@@ -5,6 +5,7 @@ import re
 from collections.abc import Mapping
 from fnmatch import fnmatchcase
 
+from clarus_daemon.admission import TooManyRequests
 from clarus_daemon.config.inference import InferenceSettings
 from clarus_daemon.errors import InvalidRequest
 from clarus_daemon.inference.containers import ContainerSummary, ServiceContainers
@@ -69,6 +70,17 @@ def check_request(request: DeployRequest, settings: InferenceSettings) -> None:
     check_limits(request.limits, settings)
     if request.host_port is not None:
         check_host_port(request.host_port, settings)
+
+
+def check_service_count(containers: list[ContainerSummary], limit: int) -> None:
+    """A new service only while fewer than `limit` exist (replacing one is always fine)."""
+    services = {c.inference_id for c in containers if c.inference_id is not None}
+    if len(services) >= limit:
+        raise TooManyRequests(
+            f"{len(services)} inference services are deployed, the most allowed "
+            "(limits.max_services); remove one first",
+            details={"limit": limit, "setting": "limits.max_services"},
+        )
 
 
 def _describe(container: ContainerSummary) -> str:

@@ -7,12 +7,14 @@ from typing import Any
 
 import aiodocker
 
+from clarus_daemon.admission import Admission
 from clarus_daemon.config.inference import DockerSettings
 from clarus_daemon.inference.engine_errors import engine_errors
 from clarus_daemon.inference.errors import RegistryUnreachable
 from clarus_daemon.inference.image_ref import DOCKER_HUB, ImageRef
 from clarus_daemon.inference.pull_errors import pull_error
 from clarus_daemon.inference.pull_progress import PullProgress
+from clarus_daemon.inference.pull_space import check_pull_space
 from clarus_daemon.inference.registry_auth import RegistryAuth, registry_auth
 
 log = logging.getLogger("clarus_daemon.inference")
@@ -51,17 +53,24 @@ class ImagePuller:
         settings: DockerSettings,
         *,
         max_concurrent: int,
+        max_pending: int,
+        min_free_mb: int,
         timeout_s: float,
     ) -> None:
+        self._min_free_mb = min_free_mb
         self._docker = docker
         self._settings = settings
         self._slots = asyncio.Semaphore(max_concurrent)
+        self._pending = Admission("image pulls", max_pending, "limits.max_pending_pulls")
         self._timeout_s = timeout_s
 
     async def pull(self, ref: ImageRef) -> PulledImage:
         auth = await registry_auth(self._settings, ref.registry)
-        async with self._slots:
-            await self._pull(ref, auth)
+        with self._pending.enter():
+            async with self._slots:
+                with engine_errors(f"checking room to pull {ref.raw}"):
+                    await check_pull_space(self._docker, self._settings.url, self._min_free_mb)
+                await self._pull(ref, auth)
         with engine_errors(f"inspecting {ref.raw}"):
             info = await self._docker.images.inspect(ref.raw)
         return PulledImage(ref, info["Id"], _repo_digest(info, ref), _exposed_tcp_ports(info))

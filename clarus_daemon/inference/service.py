@@ -23,7 +23,12 @@ from clarus_daemon.inference.image_allowlist import ImageAllowlist
 from clarus_daemon.inference.infrastructure import ensure_models_volume, ensure_network
 from clarus_daemon.inference.locks import KeyedLocks
 from clarus_daemon.inference.ownership import Ownership
-from clarus_daemon.inference.policy import check_host_port, check_port_free, check_request
+from clarus_daemon.inference.policy import (
+    check_host_port,
+    check_port_free,
+    check_request,
+    check_service_count,
+)
 from clarus_daemon.inference.pull import ImagePuller
 from clarus_daemon.inference.readiness import Readiness, accepts_connections, probe_target
 from clarus_daemon.inference.recovery import Recovered, recover_service
@@ -55,7 +60,9 @@ class InferenceService:
         models_root: Path,
         session: ClientSession,
         events: Events,
+        max_services: int = 50,
     ) -> None:
+        self._max_services = max_services
         self._docker = docker
         self._puller = puller
         self._allowlist = allowlist
@@ -98,6 +105,8 @@ class InferenceService:
         spec = ServiceSpec.resolve(request, pulled, self._settings)
         check_host_port(spec.host_port, self._settings)
         current = group.service
+        if not group.own:  # a new service, not a replacement
+            check_service_count(containers, self._max_services)
         if current is not None and current.running and _same_spec(current, spec):
             log.info("%s already runs %s as asked", spec.inference_id, request.image.raw)
             return DeployResult("unchanged", ServiceView(current, await self._health(current)))

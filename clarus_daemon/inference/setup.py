@@ -27,6 +27,8 @@ def build_service(
         docker,
         settings.docker,
         max_concurrent=inference.max_concurrent_pulls,
+        max_pending=settings.limits.max_pending_pulls,
+        min_free_mb=settings.limits.min_free_pull_mb,
         timeout_s=inference.pull_timeout_s,
     )
     return InferenceService(
@@ -38,6 +40,7 @@ def build_service(
         models_root=settings.mlflow.models_root,
         session=session,
         events=events,
+        max_services=settings.limits.max_services,
     )
 
 

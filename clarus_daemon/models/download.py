@@ -15,6 +15,7 @@ from typing import Any, BinaryIO, Protocol
 
 from clarus_daemon.errors import UpstreamError
 from clarus_daemon.models.sources import CHUNK_BYTES, ArtifactSource, RemoteFile
+from clarus_daemon.reserve import reserve
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ async def download_file(
     out = await asyncio.to_thread(destination.open, "wb")
     writer = _FileWriter(out, remote, source.service)
     try:
+        await asyncio.to_thread(reserve, out.fileno(), remote.size)
         async with source.open(remote) as chunks:
             async for chunk in chunks:
                 progress.advance(await writer.add(chunk))

@@ -9,6 +9,8 @@ relative, so it resolves wherever a container mounts the volume.
 Blocking filesystem calls: the service runs these methods in a worker thread.
 """
 
+import ctypes
+import errno
 import os
 import re
 import shutil
@@ -22,6 +24,11 @@ from clarus_daemon.models.metadata import ModelMetadata, read_metadata
 CURRENT = "current"
 STAGING_PREFIX = ".staging-"
 TRASH_PREFIX = ".trash-"
+LINK_PREFIX = f".{CURRENT}-"
+# renameat2(2): swap two paths in one step (Linux 3.15+, glibc 2.28+)
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_libc = ctypes.CDLL(None, use_errno=True)
 SAFE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 _SAFE_NAME = re.compile(SAFE_NAME_PATTERN)
 
@@ -43,6 +50,25 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    """Every directory entry under `root` on disk: files are fsynced as they are written."""
+    for directory, _, _ in os.walk(root, topdown=False):
+        _fsync_dir(Path(directory))
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap `a` and `b` atomically; False where the filesystem cannot."""
+    renameat2 = getattr(_libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def _remove_tree(path: Path) -> None:
@@ -89,12 +115,24 @@ class ModelStore:
         return staging
 
     def clear_leftovers(self, exp_id: str) -> None:
-        """Staging and trash directories a killed process left behind."""
+        """Staging and trash directories and `current` links a killed process left behind."""
         exp_dir = self.exp_dir(exp_id)
         if exp_dir.is_dir():
             for child in exp_dir.iterdir():
-                if child.name.startswith((STAGING_PREFIX, TRASH_PREFIX)):
+                if child.name.startswith(LINK_PREFIX) and child.is_symlink():
+                    child.unlink(missing_ok=True)
+                elif child.name.startswith((STAGING_PREFIX, TRASH_PREFIX)):
                     shutil.rmtree(child, ignore_errors=True)
+
+    def experiments(self) -> list[str]:
+        """The experiments on the volume (directories with a safe name)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            child.name
+            for child in self.root.iterdir()
+            if child.is_dir() and not child.is_symlink() and _SAFE_NAME.match(child.name)
+        )
 
     def free_bytes(self, exp_id: str) -> int:
         exp_dir = self.exp_dir(exp_id)
@@ -102,9 +140,19 @@ class ModelStore:
         return shutil.disk_usage(exp_dir).free
 
     def install(self, staging: Path, exp_id: str, version: str) -> Path:
-        """Move a complete staging directory into place as `version`."""
+        """Move a complete staging directory into place as `version`.
+
+        A damaged copy of the same version (perhaps the one `current` points at) is
+        swapped out in one step, so `current` never points at nothing; only where the
+        filesystem cannot swap is it removed first.
+        """
+        _fsync_tree(staging)
         target = self.version_dir(exp_id, version)
-        if target.exists():  # a damaged copy of the same version
+        if target.exists():
+            if _exchange(staging, target):
+                _fsync_dir(target.parent)
+                _remove_tree(staging)  # now the damaged copy
+                return target
             _remove_tree(target)
         staging.rename(target)
         _fsync_dir(target.parent)
@@ -115,7 +163,7 @@ class ModelStore:
         exp_dir = self.exp_dir(exp_id)
         if self.current_version(exp_id) == version:
             return False
-        link = exp_dir / f".{CURRENT}-{uuid.uuid4().hex}"
+        link = exp_dir / f"{LINK_PREFIX}{uuid.uuid4().hex}"
         link.symlink_to(version)
         link.replace(exp_dir / CURRENT)
         _fsync_dir(exp_dir)

@@ -68,6 +68,18 @@ class ModelFetcher:
         )
         return result
 
+    async def tidy_volume(self) -> None:
+        """At start-up: what killed fetches left on the volume (staging, trash, stray links).
+
+        Each experiment under its lock, so a `model pull` running meanwhile is waited for.
+        """
+        for exp_id in await asyncio.to_thread(self.store.experiments):
+            try:
+                async with self._locks.hold(exp_id):
+                    await asyncio.to_thread(self.store.clear_leftovers, exp_id)
+            except OSError as err:
+                log.warning("models volume: cannot tidy %s: %s", exp_id, err)
+
     def _require_client(self) -> MlflowClient:
         if self._client is None:
             raise UpstreamUnavailable(

@@ -98,6 +98,7 @@ def test_token_file_and_tls(tmp_path: Path) -> None:
         check=True, capture_output=True,
     )  # fmt: skip
     (tmp_path / "tokens").write_text(f"# operators\nops:{token_digest(WRITER)}\n")
+    (tmp_path / "tokens").chmod(0o600)
     port = free_port()
     config = (
         f'[server]\nlisten = ["0.0.0.0:{port}"]\ncompat_drift_listen = ""\n'
@@ -127,3 +128,17 @@ def _wait_https(url: str, context: ssl.SSLContext) -> None:
         return True
 
     wait_until(answers, 20, "daemon over TLS")
+
+
+def test_a_token_file_others_can_read_stops_the_start(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"ops:{token_digest(WRITER)}\n")
+    tokens.chmod(0o644)
+    config = (
+        f'[server]\nlisten = ["127.0.0.1:{free_port()}"]\ncompat_drift_listen = ""\n'
+        f'[auth]\ntoken_file = "{tokens}"\n'
+    )
+    daemon = start_daemon(tmp_path, config, ping_url=None)
+
+    assert daemon.process.wait(20) != 0
+    assert f"chmod 600 {tokens}" in daemon.log()

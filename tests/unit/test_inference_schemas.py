@@ -35,8 +35,11 @@ def test_first_agent_body() -> None:
     ("body", "field"),
     [
         ({}, "_schema"),
-        ({"inference_id": "x", "docker_img_uri": "y"}, "inference_rest_api_port"),
-        ({"exp_id": "x"}, "docker_img"),
+        ({"inference_id": "xy", "docker_img_uri": "y"}, "inference_rest_api_port"),
+        ({**KIT, "inference_id": "x"}, "inference_id"),
+        ({**KIT, "inference_rest_api_port": "\u0663"}, "inference_rest_api_port"),
+        ({**KIT, "env": {"A": "a\x00b"}}, "env"),
+        ({"exp_id": "xy"}, "docker_img"),
         ({**KIT, "env": {"9X": "y"}}, "env"),
         ({**KIT, "env": {"X": None}}, "env"),
         ({**KIT, "env": ["A=b"]}, "env"),
