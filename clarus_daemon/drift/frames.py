@@ -1,4 +1,4 @@
-"""CSV bytes into pandas frames, and the checks that make two frames comparable.
+"""CSV or Parquet bytes into pandas frames, and the checks that make two comparable.
 
 Worker side only: importing this module imports pandas.
 """
@@ -7,10 +7,14 @@ import io
 from collections.abc import Iterable
 
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from clarus_daemon.drift.errors import MonitorMisconfigured, UnusableData
 from clarus_daemon.drift.separator import CANDIDATES, head_text, sniff_separator
+
+
+PARQUET_SUFFIX = ".parquet"
+PARQUET = "parquet"
+"""The 'separator' reported for a Parquet object."""
 
 
 def _parse(data: bytes, name: str, separator: str) -> pd.DataFrame:
@@ -26,7 +30,11 @@ def _parse(data: bytes, name: str, separator: str) -> pd.DataFrame:
 
 def _check_shape(frame: pd.DataFrame, name: str, separator: str) -> None:
     columns = [str(column) for column in frame.columns]
-    if len(columns) == 1 and any(c in columns[0] for c in CANDIDATES if c != separator):
+    if (
+        separator != PARQUET
+        and len(columns) == 1
+        and any(c in columns[0] for c in CANDIDATES if c != separator)
+    ):
         raise UnusableData(
             f"{name} has one column {columns[0]!r}: is its separator really {separator!r}?",
             details={"object": name, "separator": separator},
@@ -41,22 +49,37 @@ def _check_shape(frame: pd.DataFrame, name: str, separator: str) -> None:
         raise UnusableData(f"{name} has no data rows", details={"object": name})
 
 
+def _parse_parquet(data: bytes, name: str) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(io.BytesIO(data))
+    except (ValueError, OSError) as err:  # ArrowInvalid is a ValueError
+        raise UnusableData(
+            f"{name} is not a readable Parquet file: {err}", details={"object": name}
+        ) from err
+
+
 def read_frame(data: bytes, name: str, separator: str | None) -> tuple[pd.DataFrame, str]:
-    """The parsed frame and the separator used; UnusableData naming `name` otherwise."""
-    if not head_text(data).strip():
-        raise UnusableData(f"{name} is empty", details={"object": name})
-    used = separator or sniff_separator(data)
-    frame = _parse(data, name, used)
+    """The parsed frame and the separator used; UnusableData naming `name` otherwise.
+
+    An object whose name ends in .parquet is read as Parquet (separator "parquet").
+    """
+    if name.endswith(PARQUET_SUFFIX):
+        frame, used = _parse_parquet(data, name), PARQUET
+    else:
+        if not head_text(data).strip():
+            raise UnusableData(f"{name} is empty", details={"object": name})
+        used = separator or sniff_separator(data)
+        frame = _parse(data, name, used)
     _check_shape(frame, name, used)
     frame.columns = [str(column) for column in frame.columns]
     return frame, used
 
 
 def check_same_columns(
-    reference: pd.DataFrame, current: pd.DataFrame, names: tuple[str, str]
+    reference: list[str], current: list[str], names: tuple[str, str]
 ) -> None:
-    missing = [c for c in reference.columns if c not in current.columns]
-    extra = [c for c in current.columns if c not in reference.columns]
+    missing = [c for c in reference if c not in current]
+    extra = [c for c in current if c not in reference]
     if missing or extra:
         parts = [
             f"missing in {names[1]}: {', '.join(missing)}" if missing else "",
@@ -82,29 +105,3 @@ def require_known(columns: Iterable[str], known: list[str], setting: str) -> Non
             f"{setting} names columns the data does not have: {', '.join(unknown)}",
             details={"setting": setting, "columns": unknown, "data_columns": known},
         )
-
-
-def split_types(
-    reference: pd.DataFrame, current: pd.DataFrame, columns: list[str], categorical: set[str]
-) -> tuple[list[str], list[str]]:
-    """(numerical, categorical): numbers are numerical unless configured categorical.
-
-    Typed here, not by Evidently's inference, so that a small-integer column such as
-    the wine `quality` score is compared the same way whatever the Evidently version.
-    """
-    numerical: list[str] = []
-    for column in columns:
-        in_reference, in_current = _is_number(reference[column]), _is_number(current[column])
-        if in_reference != in_current:
-            raise UnusableData(
-                f"column {column!r} holds numbers in "
-                f"{'the reference' if in_reference else 'the new data'} but not in the other",
-                details={"column": column},
-            )
-        if in_reference and column not in categorical:
-            numerical.append(column)
-    return numerical, [column for column in columns if column not in numerical]
-
-
-def _is_number(series: "pd.Series[object]") -> bool:
-    return is_numeric_dtype(series) and not is_bool_dtype(series)
