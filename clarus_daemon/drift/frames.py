@@ -11,7 +11,6 @@ import pandas as pd
 from clarus_daemon.drift.errors import MonitorMisconfigured, UnusableData
 from clarus_daemon.drift.separator import CANDIDATES, head_text, sniff_separator
 
-
 PARQUET_SUFFIX = ".parquet"
 PARQUET = "parquet"
 """The 'separator' reported for a Parquet object."""
@@ -75,9 +74,7 @@ def read_frame(data: bytes, name: str, separator: str | None) -> tuple[pd.DataFr
     return frame, used
 
 
-def check_same_columns(
-    reference: list[str], current: list[str], names: tuple[str, str]
-) -> None:
+def check_same_columns(reference: list[str], current: list[str], names: tuple[str, str]) -> None:
     missing = [c for c in reference if c not in current]
     extra = [c for c in current if c not in reference]
     if missing or extra:

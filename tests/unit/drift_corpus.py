@@ -51,9 +51,13 @@ def wine_pairs() -> Iterator[Pair]:
     red, white = _wine("red"), _wine("white")
     quality = ("quality",)
     yield Pair("red halves", *_halves(red))
-    yield Pair("red halves, quality categorical", *_halves(red), DetectOptions(categorical_columns=quality))
+    yield Pair(
+        "red halves, quality categorical", *_halves(red), DetectOptions(categorical_columns=quality)
+    )
     yield Pair("red vs white", red, white)
-    yield Pair("red vs white, quality categorical", red, white, DetectOptions(categorical_columns=quality))
+    yield Pair(
+        "red vs white, quality categorical", red, white, DetectOptions(categorical_columns=quality)
+    )
     yield Pair("red: 1000 reference rows", red.iloc[:1000], red.iloc[1000:])
     yield Pair("red: 1001 reference rows", red.iloc[:1001], red.iloc[1001:])
     yield Pair("white halves", *_halves(white))
@@ -93,7 +97,11 @@ def sklearn_pairs() -> Iterator[Pair]:
     iris = _sklearn(datasets.load_iris)
     iris["species"] = iris["target"].map({0: "setosa", 1: "versicolor", 2: "virginica"})
     yield Pair("iris: setosa vs the rest (text column)", *_by(iris, iris["species"] == "setosa"))
-    yield Pair("iris halves, target categorical", *_halves(iris), DetectOptions(categorical_columns=("target",)))
+    yield Pair(
+        "iris halves, target categorical",
+        *_halves(iris),
+        DetectOptions(categorical_columns=("target",)),
+    )
     wine = _sklearn(datasets.load_wine)
     yield Pair("sklearn wine class 0 vs 1", wine[wine.target == 0], wine[wine.target == 1])
     yield Pair("sklearn wine halves", *_halves(wine))
@@ -134,7 +142,11 @@ def synthetic_pairs() -> Iterator[Pair]:
         _with_gaps(_synthetic(1080, 3), 4),
         _with_gaps(_synthetic(900, 5, 0.1), 6),
     )
-    yield Pair("large, NaN and inf", _with_gaps(_synthetic(5000, 7), 8), _with_gaps(_synthetic(3000, 9, 0.2), 10))
+    yield Pair(
+        "large, NaN and inf",
+        _with_gaps(_synthetic(5000, 7), 8),
+        _with_gaps(_synthetic(3000, 9, 0.2), 10),
+    )
     yield Pair("tiny", _synthetic(6, 11), _synthetic(5, 12))
     yield Pair(
         "a column empty in the new data",
@@ -164,8 +176,18 @@ def synthetic_pairs() -> Iterator[Pair]:
             "score": ids.gamma(2.2, 1.0, 3000),
         }
     )
-    yield Pair("high cardinality, unseen categories", high, high_new, DetectOptions(categorical_columns=("zip",)))
-    yield Pair("high cardinality, small", high.iloc[:800], high_new.iloc[:600], DetectOptions(categorical_columns=("zip",)))
+    yield Pair(
+        "high cardinality, unseen categories",
+        high,
+        high_new,
+        DetectOptions(categorical_columns=("zip",)),
+    )
+    yield Pair(
+        "high cardinality, small",
+        high.iloc[:800],
+        high_new.iloc[:600],
+        DetectOptions(categorical_columns=("zip",)),
+    )
     yield Pair(
         "configured tests on every kind",
         _synthetic(2500, 18),
@@ -188,7 +210,12 @@ def synthetic_pairs() -> Iterator[Pair]:
         _synthetic(1500, 20),
         _synthetic(1500, 21, 0.2),
         DetectOptions(
-            column_methods={"normal": "psi", "rounded": "anderson", "colour": "TVD", "label": "fisher_exact"},
+            column_methods={
+                "normal": "psi",
+                "rounded": "anderson",
+                "colour": "TVD",
+                "label": "fisher_exact",
+            },
             ignore_columns=("constant",),
         ),
     )

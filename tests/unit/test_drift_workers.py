@@ -16,7 +16,8 @@ def worker_facts() -> dict[str, object]:
         "pid": os.getpid(),
         "do_not_track": os.environ.get("DO_NOT_TRACK"),
         "sigint_ignored": signal.getsignal(signal.SIGINT) is signal.SIG_IGN,
-        "preloaded": all(m in sys.modules for m in ("pandas", "evidently")),
+        "preloaded": all(m in sys.modules for m in ("pandas", "scipy.stats")),
+        "evidently": "evidently" in sys.modules,
         "niceness": os.nice(0),
     }
 
@@ -34,7 +35,13 @@ async def test_workers_are_separate_low_priority_processes_without_telemetry(
 ) -> None:
     facts = await drift_workers.run(worker_facts)
     assert facts["pid"] != os.getpid()
-    assert facts == {**facts, "do_not_track": "1", "sigint_ignored": True, "preloaded": True}
+    assert facts == {
+        **facts,
+        "do_not_track": "1",
+        "sigint_ignored": True,
+        "preloaded": True,
+        "evidently": False,
+    }
     assert facts["niceness"] == os.nice(0) + NICENESS
 
 

@@ -94,10 +94,12 @@ def summarise(series: "pd.Series[Any]", kind: Kind, column: str, dataset: str) -
     cleaned = clean(series, column, dataset)
     if kind == "categorical":
         first_seen, counts = _distinct(cleaned)
-        return ColumnSide(kind, len(cleaned), len(first_seen), first_seen, counts)
+        return ColumnSide(kind, len(cleaned), len(first_seen), first_seen, counts, source=cleaned)
     values = cleaned.to_numpy(dtype=np.float64)
     std = float(np.std(values))
     values.sort()
     nunique = 1 + int(np.count_nonzero(values[1:] != values[:-1]))
-    first_seen, counts = _distinct(cleaned) if nunique <= BINNED_ABOVE else (None, None)
-    return ColumnSide(kind, len(values), nunique, first_seen, counts, values, std, cleaned)
+    side = ColumnSide(kind, len(values), nunique, None, None, values, std, cleaned)
+    if nunique <= BINNED_ABOVE:  # counted now: a cached reference keeps the counts
+        side.first_seen, side.counts = _distinct(cleaned)
+    return side

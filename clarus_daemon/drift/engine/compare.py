@@ -6,7 +6,6 @@ configured method the engine does not implement is tested by Evidently itself.
 """
 
 import math
-from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ import pandas as pd
 
 from clarus_daemon.drift.engine.columns import ColumnSide, Kind, is_number, summarise
 from clarus_daemon.drift.engine.fallback import evidently_test
+from clarus_daemon.drift.engine.methods import by_evidently
 from clarus_daemon.drift.engine.stattests import NATIVE, default_test
 from clarus_daemon.drift.errors import MonitorMisconfigured, UnusableData
 from clarus_daemon.drift.frames import require_known
@@ -58,12 +58,13 @@ def summarise_reference(
 ) -> ReferenceSummary:
     columns = [str(column) for column in frame.columns]
     numbers = {column for column in columns if is_number(frame[column])}
-    sides = {
-        column: summarise(
+    sides = {}
+    for column in compared_columns(columns, options):
+        side = summarise(
             frame[column], _kind(column, column in numbers, options), column, "reference"
-        ).without_source()
-        for column in compared_columns(columns, options)
-    }
+        )
+        # Evidently's own tests may depend on the order of the values (permutations)
+        sides[column] = side if by_evidently(column, options) else side.without_source()
     return ReferenceSummary(columns, sides, numbers, len(frame), separator)
 
 
@@ -85,7 +86,7 @@ def test_column(
 ) -> ColumnDrift:
     threshold = options.column_thresholds.get(column)
     method = options.column_methods.get(column)
-    if method is not None and method not in NATIVE:
+    if method is not None and by_evidently(column, options):  # method: for mypy
         score, drifted, used = evidently_test(method, reference, current, threshold)
         return ColumnDrift(column, method, _finite(score), used, drifted)
     test = NATIVE[method] if method is not None else default_test(reference, current)
@@ -124,12 +125,3 @@ def test_columns(
 
 def dataset_share(columns: tuple[ColumnDrift, ...]) -> float:
     return sum(column.drifted for column in columns) / len(columns)
-
-
-def settings_in_use(options: DetectOptions) -> Mapping[str, object]:
-    """What a reference summary depends on besides the reference's bytes."""
-    return {
-        "separator": options.separator,
-        "ignore_columns": sorted(options.ignore_columns),
-        "categorical_columns": sorted(options.categorical_columns),
-    }

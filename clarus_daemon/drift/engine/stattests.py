@@ -145,7 +145,9 @@ NATIVE: dict[str, StatTest] = {
             True,
             True,
         ),
-        StatTest("chisquare", "chi-square p_value", ("categorical",), 0.05, chi_square, False, False),
+        StatTest(
+            "chisquare", "chi-square p_value", ("categorical",), 0.05, chi_square, False, False
+        ),
         StatTest("z", "Z-test p_value", ("categorical",), 0.05, z_test, False, False),
     )
 }
