@@ -73,3 +73,15 @@ def test_the_daemons_process_never_imports_pandas_or_evidently() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+async def test_the_workers_start_with_the_pool_and_each_serves_one_task() -> None:
+    pool = WorkerPool(2)
+    try:
+        assert pool.processes() == 2  # started now, not on the first task
+        first = await pool.run(worker_facts)
+        second = await pool.run(worker_facts)
+        assert first["pid"] != second["pid"]
+        assert pool.processes() == 2
+    finally:
+        await pool.shutdown(10)
