@@ -16,25 +16,25 @@ from clarus_daemon.drift.engine.compare import (
     summarise_reference,
     test_columns,
 )
-from clarus_daemon.drift.frames import check_same_columns, read_frame
+from clarus_daemon.drift.frames import Source, check_same_columns, read_frame
 from clarus_daemon.drift.results import Detection, DetectOptions
 
 
-def read_reference(data: bytes, name: str, options: DetectOptions) -> ReferenceSummary:
-    frame, separator = read_frame(data, name, options.separator)
+def read_reference(source: Source, name: str, options: DetectOptions) -> ReferenceSummary:
+    frame, separator = read_frame(source, name, options.separator, arrow_backed=True)
     return summarise_reference(frame, separator, options)
 
 
 def detect_against(
     reference: ReferenceSummary,
-    current: bytes,
+    current: Source,
     options: DetectOptions,
     names: tuple[str, str],
     read_s: float = 0.0,
 ) -> Detection:
     """Compare `current` with a summarised reference; `names` label the two in errors."""
     started = time.perf_counter()
-    frame, separator = read_frame(current, names[1], options.separator)
+    frame, separator = read_frame(current, names[1], options.separator, arrow_backed=True)
     check_same_columns(reference.columns, [str(column) for column in frame.columns], names)
     tested = time.perf_counter()
     columns = test_columns(reference, frame, options)
@@ -53,7 +53,7 @@ def detect_against(
 
 
 def detect(
-    reference: bytes, current: bytes, options: DetectOptions, names: tuple[str, str]
+    reference: Source, current: Source, options: DetectOptions, names: tuple[str, str]
 ) -> Detection:
     """Compare `current` with `reference`; `names` label the two in error messages."""
     started = time.perf_counter()

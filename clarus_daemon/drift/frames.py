@@ -5,21 +5,45 @@ Worker side only: importing this module imports pandas.
 
 import io
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pandas._libs import lib
 
 from clarus_daemon.drift.errors import MonitorMisconfigured, UnusableData
-from clarus_daemon.drift.separator import CANDIDATES, head_text, sniff_separator
+from clarus_daemon.drift.separator import CANDIDATES, HEAD_BYTES, head_text, sniff_separator
+
+Source = bytes | Path
+"""The data itself, or a file holding it (read by pyarrow directly: no copy in Python)."""
 
 PARQUET_SUFFIX = ".parquet"
 PARQUET = "parquet"
 """The 'separator' reported for a Parquet object."""
 
 
-def _parse(data: bytes, name: str, separator: str) -> pd.DataFrame:
+def _readable(source: Source) -> io.BytesIO | Path:
+    return io.BytesIO(source) if isinstance(source, bytes) else source
+
+
+def _head(source: Source) -> bytes:
+    if isinstance(source, bytes):
+        return source[: HEAD_BYTES + 1]
+    with source.open("rb") as file:
+        return file.read(HEAD_BYTES + 1)
+
+
+def _parse(source: Source, name: str, separator: str, arrow_backed: bool) -> pd.DataFrame:
     try:
         # pyarrow parses about three times faster than the C engine
-        return pd.read_csv(io.BytesIO(data), sep=separator, engine="pyarrow")
+        return pd.read_csv(
+            _readable(source),
+            sep=separator,
+            engine="pyarrow",
+            dtype_backend="pyarrow" if arrow_backed else lib.no_default,
+        )
     except ValueError as err:  # ParserError, ArrowInvalid and UnicodeDecodeError are ValueErrors
         raise UnusableData(
             f"{name} is not a readable CSV with separator {separator!r}: {err}",
@@ -48,27 +72,32 @@ def _check_shape(frame: pd.DataFrame, name: str, separator: str) -> None:
         raise UnusableData(f"{name} has no data rows", details={"object": name})
 
 
-def _parse_parquet(data: bytes, name: str) -> pd.DataFrame:
+def _parse_parquet(source: Source, name: str) -> pd.DataFrame:
     try:
-        return pd.read_parquet(io.BytesIO(data))
+        return pd.read_parquet(_readable(source))
     except (ValueError, OSError) as err:  # ArrowInvalid is a ValueError
         raise UnusableData(
             f"{name} is not a readable Parquet file: {err}", details={"object": name}
         ) from err
 
 
-def read_frame(data: bytes, name: str, separator: str | None) -> tuple[pd.DataFrame, str]:
+def read_frame(
+    source: Source, name: str, separator: str | None, *, arrow_backed: bool = False
+) -> tuple[pd.DataFrame, str]:
     """The parsed frame and the separator used; UnusableData naming `name` otherwise.
 
     An object whose name ends in .parquet is read as Parquet (separator "parquet").
+    arrow_backed: a CSV's columns stay in pyarrow's memory instead of being copied
+    into numpy arrays all at once; `numpy_column` converts them one at a time.
     """
     if name.endswith(PARQUET_SUFFIX):
-        frame, used = _parse_parquet(data, name), PARQUET
+        frame, used = _parse_parquet(source, name), PARQUET
     else:
-        if not head_text(data).strip():
+        head = _head(source)
+        if not head_text(head).strip():
             raise UnusableData(f"{name} is empty", details={"object": name})
-        used = separator or sniff_separator(data)
-        frame = _parse(data, name, used)
+        used = separator or sniff_separator(head)
+        frame = _parse(source, name, used, arrow_backed)
     _check_shape(frame, name, used)
     frame.columns = [str(column) for column in frame.columns]
     return frame, used
@@ -102,3 +131,14 @@ def require_known(columns: Iterable[str], known: list[str], setting: str) -> Non
             f"{setting} names columns the data does not have: {', '.join(unknown)}",
             details={"setting": setting, "columns": unknown, "data_columns": known},
         )
+
+
+def numpy_column(series: "pd.Series[Any]") -> "pd.Series[Any]":
+    """A column as `pd.read_csv(engine="pyarrow")` gives it without a dtype backend
+    (pyarrow's own conversion; an all-empty column is float NaN, as pandas makes it)."""
+    if not isinstance(series.dtype, pd.ArrowDtype | pd.StringDtype):
+        return series
+    chunked = series.array.__arrow_array__()
+    if pa.types.is_null(chunked.type):
+        return pd.Series(np.full(len(series), np.nan), index=series.index, name=series.name)
+    return chunked.to_pandas().rename(series.name)

@@ -11,7 +11,7 @@ import html
 import pandas as pd
 
 from clarus_daemon.drift.evidently_report import run_preset
-from clarus_daemon.drift.frames import read_frame
+from clarus_daemon.drift.frames import Source, read_frame
 from clarus_daemon.drift.results import DetectOptions, RenderedReport
 
 SEED = 20_240_601
@@ -34,8 +34,8 @@ def _sample_note(rows: tuple[int, int], total: tuple[int, int]) -> str:
 
 
 def render(
-    reference: bytes,
-    current: bytes,
+    reference: Source,
+    current: Source,
     options: DetectOptions,
     names: tuple[str, str],
     max_rows: int,

@@ -32,12 +32,10 @@ def detect_files(
         assert cache_file is not None
         summary = reference_cache.load(cache_file)
     else:
-        summary = read_reference(reference.read_bytes(), names[0], options)
+        summary = read_reference(reference, names[0], options)
         if cache_file is not None:
             reference_cache.store(cache_file, summary)
-    detection = detect_against(
-        summary, current.read_bytes(), options, names, time.perf_counter() - started
-    )
+    detection = detect_against(summary, current, options, names, time.perf_counter() - started)
     return detection.from_cache(reference is None)
 
 
@@ -51,7 +49,7 @@ def render_report(
     """Evidently's HTML and JSON report, from at most max_rows rows of each side."""
     from clarus_daemon.drift.report_render import render  # noqa: PLC0415
 
-    return render(reference.read_bytes(), current.read_bytes(), options, names, max_rows)
+    return render(reference, current, options, names, max_rows)
 
 
 def warm_up() -> None:

@@ -10,8 +10,9 @@ as soon as they start.
 `workers` processes start with the pool, so the first check finds one ready. Each
 serves one task and exits: whatever a check allocated goes back to the system
 with the process (allocators keep freed memory otherwise), and a fresh worker
-takes its place at once. A task arriving when every worker is busy gets a worker
-of its own, started for it.
+takes its place at once, started from a thread (starting a process takes the
+caller tens of milliseconds the event loop should not lose). A task arriving
+when every worker is busy gets a worker of its own, started for it.
 """
 
 import asyncio
@@ -22,6 +23,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -96,13 +98,15 @@ class WorkerPool:
         self._workers = workers
         self._idle: queue.SimpleQueue[ProcessPoolExecutor] = queue.SimpleQueue()
         self._live: set[ProcessPoolExecutor] = set()
+        self._lock = threading.Lock()
         self._closed = False
         for _ in range(workers):
             self._idle.put(self._start())
 
     def _start(self) -> ProcessPoolExecutor:
         executor = start_worker()
-        self._live.add(executor)
+        with self._lock:
+            self._live.add(executor)
         return executor
 
     def _take(self) -> ProcessPoolExecutor:
@@ -114,9 +118,17 @@ class WorkerPool:
 
     def _retire(self, executor: ProcessPoolExecutor) -> None:
         stop_worker(executor)
-        self._live.discard(executor)
-        if len(self._live) < self._workers and not self._closed:
-            self._idle.put(self._start())
+        with self._lock:
+            self._live.discard(executor)
+            missing = self._workers - len(self._live)
+        if missing > 0 and not self._closed:
+            threading.Thread(target=self._refill, name="drift-worker-start", daemon=True).start()
+
+    def _refill(self) -> None:
+        with self._lock:
+            if self._closed or len(self._live) >= self._workers:
+                return
+        self._idle.put(self._start())
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """fn(*args) in a worker that exits afterwards; a fresh one takes its place."""
@@ -127,12 +139,14 @@ class WorkerPool:
             self._retire(executor)
 
     def processes(self) -> int:
-        return sum(len(executor._processes or {}) for executor in self._live)
+        with self._lock:
+            return sum(len(executor._processes or {}) for executor in self._live)
 
     async def shutdown(self, timeout_s: float) -> None:
         """Cancel queued work, let running tasks end for timeout_s, then stop workers."""
-        self._closed = True
-        executors = list(self._live)
+        with self._lock:
+            self._closed = True
+            executors = list(self._live)
 
         def wait_all() -> None:
             for executor in executors:

@@ -1,5 +1,6 @@
 """The worker pool: how workers are set up, and what a dying worker costs."""
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -82,6 +83,10 @@ async def test_the_workers_start_with_the_pool_and_each_serves_one_task() -> Non
         first = await pool.run(worker_facts)
         second = await pool.run(worker_facts)
         assert first["pid"] != second["pid"]
+        for _ in range(100):  # the replacements start from a thread
+            if pool.processes() == 2:
+                break
+            await asyncio.sleep(0.1)
         assert pool.processes() == 2
     finally:
         await pool.shutdown(10)

@@ -95,7 +95,7 @@ def summarise(series: "pd.Series[Any]", kind: Kind, column: str, dataset: str) -
     if kind == "categorical":
         first_seen, counts = _distinct(cleaned)
         return ColumnSide(kind, len(cleaned), len(first_seen), first_seen, counts, source=cleaned)
-    values = cleaned.to_numpy(dtype=np.float64)
+    values = cleaned.to_numpy(dtype=np.float64, copy=True)  # sorted in place below
     std = float(np.std(values))
     values.sort()
     nunique = 1 + int(np.count_nonzero(values[1:] != values[:-1]))

@@ -6,7 +6,6 @@ configured method the engine does not implement is tested by Evidently itself.
 """
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +16,8 @@ from clarus_daemon.drift.engine.fallback import evidently_test
 from clarus_daemon.drift.engine.methods import by_evidently
 from clarus_daemon.drift.engine.stattests import NATIVE, default_test
 from clarus_daemon.drift.errors import MonitorMisconfigured, UnusableData
-from clarus_daemon.drift.frames import require_known
+from clarus_daemon.drift.frames import numpy_column, require_known
 from clarus_daemon.drift.results import ColumnDrift, DetectOptions
-
-THREADS = 2
-"""Columns tested at once: sorting and searching release the GIL."""
 
 
 @dataclass
@@ -57,12 +53,14 @@ def summarise_reference(
     frame: pd.DataFrame, separator: str, options: DetectOptions
 ) -> ReferenceSummary:
     columns = [str(column) for column in frame.columns]
-    numbers = {column for column in columns if is_number(frame[column])}
-    sides = {}
+    numbers: set[str] = set()
+    sides: dict[str, ColumnSide] = {}
     for column in compared_columns(columns, options):
-        side = summarise(
-            frame[column], _kind(column, column in numbers, options), column, "reference"
-        )
+        series = numpy_column(frame[column])
+        if is_number(series):
+            numbers.add(column)
+        kind = _kind(column, column in numbers, options)
+        side = summarise(series, kind, column, "reference")
         # Evidently's own tests may depend on the order of the values (permutations)
         sides[column] = side if by_evidently(column, options) else side.without_source()
     return ReferenceSummary(columns, sides, numbers, len(frame), separator)
@@ -106,21 +104,20 @@ def _test_one(
     column: str, reference: ReferenceSummary, current: "pd.Series[Any]", options: DetectOptions
 ) -> ColumnDrift:
     side = reference.sides[column]
-    current_side = summarise(current, side.kind, column, "current")
+    series = numpy_column(current)
+    _check_numbers(column, column in reference.numbers, series)
+    current_side = summarise(series, side.kind, column, "current")
     return test_column(column, side, current_side, options)
 
 
 def test_columns(
     reference: ReferenceSummary, current: pd.DataFrame, options: DetectOptions
 ) -> tuple[ColumnDrift, ...]:
-    columns = list(reference.sides)
-    for column in columns:
-        _check_numbers(column, column in reference.numbers, current[column])
-    with ThreadPoolExecutor(THREADS) as threads:
-        results = threads.map(
-            lambda column: _test_one(column, reference, current[column], options), columns
-        )
-        return tuple(results)
+    # one column at a time: a column's temporaries are the check's only memory beyond
+    # the two datasets, and the tests are quick enough that threads would not pay
+    return tuple(
+        _test_one(column, reference, current[column], options) for column in reference.sides
+    )
 
 
 def dataset_share(columns: tuple[ColumnDrift, ...]) -> float:

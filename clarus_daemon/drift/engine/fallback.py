@@ -3,10 +3,8 @@
 A monitor may name any Evidently stattest in `column_methods` (psi, kl_div,
 anderson, ...). Those columns are tested by Evidently's registered function on
 the same cleaned values; Evidently is imported only when such a column exists.
-One at a time: some of them (permutation tests) seed numpy's global generator.
 """
 
-import threading
 from typing import Any
 
 import numpy as np
@@ -14,8 +12,6 @@ import pandas as pd
 
 from clarus_daemon.drift.engine.columns import ColumnSide
 from clarus_daemon.drift.errors import MonitorMisconfigured, UnusableData
-
-_ONE_AT_A_TIME = threading.Lock()
 
 
 def _series(side: ColumnSide) -> "pd.Series[Any]":
@@ -40,9 +36,8 @@ def evidently_test(
     column_type = ColumnType.Numerical if reference.kind == "numerical" else ColumnType.Categorical
     ref, cur = _series(reference), _series(current)
     try:
-        with _ONE_AT_A_TIME:
-            test = get_stattest(ref, cur, column_type, method)
-            result = test(ref, cur, column_type, threshold)
+        test = get_stattest(ref, cur, column_type, method)
+        result = test(ref, cur, column_type, threshold)
     except StatTestNotFoundError as err:
         raise MonitorMisconfigured(f"column_methods: {err}") from err
     except (ValueError, TypeError) as err:

@@ -54,15 +54,28 @@ def ks(reference: ColumnSide, current: ColumnSide) -> float:
     return float(ks_2samp(_numbers(reference), _numbers(current))[1])
 
 
+def _distinct_sorted(values: FloatArray) -> FloatArray:
+    if values.size == 0:
+        return values
+    keep = np.empty(values.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
 def wasserstein_norm(reference: ColumnSide, current: ColumnSide) -> float:
-    """scipy.stats.wasserstein_distance (its _cdf_distance, p=1) on sorted arrays,
-    divided by the reference's standard deviation (at least 0.001)."""
+    """scipy.stats.wasserstein_distance (its _cdf_distance, p=1) divided by the
+    reference's standard deviation (at least 0.001).
+
+    scipy integrates |CDF_u - CDF_v| over the sorted values of both samples; a tie
+    adds a zero-width step, so only the distinct values are visited here: the same
+    non-zero terms, in the same order, at a fraction of the cost on tied data.
+    """
     u, v = _numbers(reference), _numbers(current)
-    all_values = np.concatenate((u, v))
-    all_values.sort(kind="mergesort")
-    deltas = np.diff(all_values)
-    u_cdf = u.searchsorted(all_values[:-1], "right") / u.size
-    v_cdf = v.searchsorted(all_values[:-1], "right") / v.size
+    points = np.union1d(_distinct_sorted(u), _distinct_sorted(v))
+    deltas = np.diff(points)
+    u_cdf = u.searchsorted(points[:-1], "right") / u.size
+    v_cdf = v.searchsorted(points[:-1], "right") / v.size
     distance_value = float(np.vecdot(np.abs(u_cdf - v_cdf), deltas))
     return distance_value / max(reference.std, WASSERSTEIN_MIN_NORM)
 
