@@ -26,13 +26,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-import boto3
-
 from bench.drift.ping_latency import (
     BUCKET,
-    KEYS,
     NEW_DATA,
     REFERENCE,
+    bucket_client,
     check,
     ping_while,
     start_s3,
@@ -40,6 +38,7 @@ from bench.drift.ping_latency import (
 )
 from bench.drift.ping_latency import _config as daemon_config
 from bench.drift.synth import resampled, write_pair
+from bench.drift.throughput import evidently_report
 from tests.infra import processes
 from tests.infra.daemon_process import DaemonProcess, start_daemon
 from tests.infra.ports import free_port
@@ -121,19 +120,10 @@ def daemon_check(daemon: DaemonProcess, port: int, idle_mib: float) -> dict[str,
 
 def evidently_child(reference: str, new_data: str) -> None:
     os.environ["DO_NOT_TRACK"] = "1"
-    import pandas as pd  # noqa: PLC0415
-    from evidently import DataDefinition, Dataset, Report  # noqa: PLC0415
-    from evidently.presets import DataDriftPreset  # noqa: PLC0415
+    import evidently.presets  # noqa: F401, PLC0415
 
     started = time.perf_counter()
-    ref = pd.read_csv(reference, sep=";", engine="pyarrow")
-    cur = pd.read_csv(new_data, sep=";", engine="pyarrow")
-    definition = DataDefinition(numerical_columns=list(ref.columns), categorical_columns=[])
-    snapshot = Report([DataDriftPreset()], include_tests=True).run(
-        Dataset.from_pandas(cur, data_definition=definition),
-        Dataset.from_pandas(ref, data_definition=definition),
-    )
-    snapshot.dict()
+    evidently_report(Path(reference), Path(new_data))
     seconds = time.perf_counter() - started
     peak = _rss_kib(os.getpid(), "VmHWM:") / 1024
     print(json.dumps({"seconds": seconds, "peak_mib": peak}))
@@ -188,11 +178,7 @@ def run(sizes: list[int], data_dir: Path, tmp: Path) -> str:
     moto, s3_port = start_s3(tmp)
     lines: list[str] = []
     try:
-        s3 = boto3.client(
-            "s3", endpoint_url=f"http://127.0.0.1:{s3_port}", region_name="us-east-1",
-            aws_access_key_id=KEYS["access_key"], aws_secret_access_key=KEYS["secret_key"],
-        )  # fmt: skip
-        s3.create_bucket(Bucket=BUCKET)
+        s3 = bucket_client(s3_port)
         port = free_port()
         config = daemon_config(port, s3_port, tmp)
         daemon = start_daemon(tmp, config, ping_url=f"http://127.0.0.1:{port}/api/ping")

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.drift.synth import write_pair
 
@@ -35,7 +36,8 @@ def _ours(reference: Path, new_data: Path) -> None:
     assert detection.drift
 
 
-def _direct(reference: Path, new_data: Path) -> None:
+def evidently_report(reference: Path, new_data: Path) -> Any:
+    """What a user runs instead of the daemon: pandas' read and Evidently's preset."""
     import pandas as pd  # noqa: PLC0415
     from evidently import DataDefinition, Dataset, Report  # noqa: PLC0415
     from evidently.presets import DataDriftPreset  # noqa: PLC0415
@@ -48,6 +50,11 @@ def _direct(reference: Path, new_data: Path) -> None:
         Dataset.from_pandas(ref, data_definition=definition),
     )
     snapshot.dict()
+    return snapshot
+
+
+def _direct(reference: Path, new_data: Path) -> None:
+    snapshot = evidently_report(reference, new_data)
     assert snapshot.get_html_str(as_iframe=False) and snapshot.json()
 
 

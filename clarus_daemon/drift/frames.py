@@ -141,4 +141,9 @@ def numpy_column(series: "pd.Series[Any]") -> "pd.Series[Any]":
     chunked = series.array.__arrow_array__()
     if pa.types.is_null(chunked.type):
         return pd.Series(np.full(len(series), np.nan), index=series.index, name=series.name)
-    return chunked.to_pandas().rename(series.name)
+    return chunked.to_pandas().rename(series.name).set_axis(series.index)
+
+
+def numpy_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every column as `numpy_column` gives it."""
+    return pd.DataFrame({column: numpy_column(frame[column]) for column in frame.columns})

@@ -11,14 +11,16 @@ import html
 import pandas as pd
 
 from clarus_daemon.drift.evidently_report import run_preset
-from clarus_daemon.drift.frames import Source, read_frame
+from clarus_daemon.drift.frames import Source, numpy_frame, read_frame
 from clarus_daemon.drift.results import DetectOptions, RenderedReport
 
 SEED = 20_240_601
 
 
 def _bounded(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:
-    return frame if len(frame) <= max_rows else frame.sample(n=max_rows, random_state=SEED)
+    """At most max_rows rows, converted to numpy columns only after sampling."""
+    sample = frame if len(frame) <= max_rows else frame.sample(n=max_rows, random_state=SEED)
+    return numpy_frame(sample)
 
 
 def _sample_note(rows: tuple[int, int], total: tuple[int, int]) -> str:
@@ -40,8 +42,8 @@ def render(
     names: tuple[str, str],
     max_rows: int,
 ) -> RenderedReport:
-    ref, _ = read_frame(reference, names[0], options.separator)
-    cur, _ = read_frame(current, names[1], options.separator)
+    ref, _ = read_frame(reference, names[0], options.separator, arrow_backed=True)
+    cur, _ = read_frame(current, names[1], options.separator, arrow_backed=True)
     total = (len(ref), len(cur))
     ref, cur = _bounded(ref, max_rows), _bounded(cur, max_rows)
     rows = (len(ref), len(cur))
