@@ -133,7 +133,22 @@ def _with_gaps(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
     return gapped
 
 
+def _dated(rows: int, seed: int) -> pd.DataFrame:
+    """Dates (parsed by pyarrow, compared as categories) and text with gaps."""
+    rng = np.random.default_rng(seed)
+    days = pd.to_timedelta(rng.integers(0, 30, rows), unit="D")
+    return pd.DataFrame(
+        {
+            "day": pd.Timestamp("2024-01-01") + days,
+            "amount": rng.normal(size=rows),
+            "kind": rng.choice(np.array(["a", "b", None], dtype=object), rows),
+        }
+    )
+
+
 def synthetic_pairs() -> Iterator[Pair]:
+    for rows in (300, 3000):
+        yield Pair(f"dates and text with gaps, {rows} rows", _dated(rows, 26), _dated(rows, 27))
     for rows in (1000, 1001):
         yield Pair(f"synthetic {rows} rows, no shift", _synthetic(rows, 1), _synthetic(rows, 2))
         yield Pair(f"synthetic {rows} rows, shifted", _synthetic(rows, 1), _synthetic(rows, 2, 0.3))
