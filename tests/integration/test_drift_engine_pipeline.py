@@ -97,6 +97,21 @@ async def test_a_repeat_check_reads_only_the_new_data(
     assert checker.store.downloads == {REFERENCE: 2, NEW_DATA: 3}
 
 
+async def test_a_damaged_cache_entry_costs_a_download_not_the_check(
+    checker: Checker, s3_bucket: S3Bucket
+) -> None:
+    s3_bucket.put(REFERENCE, red_halves()[0])
+    s3_bucket.put(NEW_DATA, red_halves()[1])
+    first = await checker.check()
+    (entry,) = checker.cache_dir.iterdir()
+    entry.write_bytes(b"not a summary")
+
+    again = await checker.check()
+
+    assert again.verdict == first.verdict
+    assert checker.store.downloads == {REFERENCE: 2, NEW_DATA: 2}
+
+
 async def test_a_drift_from_the_cached_reference_still_gets_evidentlys_report(
     checker: Checker, s3_bucket: S3Bucket
 ) -> None:
