@@ -2,23 +2,16 @@
 and old variables a feature still lacks.
 """
 
-import socket
-
 from clarus_daemon.config import Settings
 from clarus_daemon.config.legacy_env import DEFAULT_MONITOR
+from clarus_daemon.inference.ports import bind_error
 from clarus_daemon.listeners import exposed_without_auth
 from clarus_daemon.server import StartupError, tls_context
 
 
 def _port_problem(host: str, port: int) -> str | None:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as err:
-            return err.strerror or str(err)
-    return None
+    error = bind_error(host, port)
+    return None if error is None else error.strerror or str(error)
 
 
 def start_blockers(settings: Settings) -> list[str]:

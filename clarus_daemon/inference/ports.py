@@ -14,16 +14,22 @@ LISTEN_STATE = "0A"
 PROC = Path("/proc")
 
 
-def _bind_fails(host_ip: str, port: int) -> bool:
-    family = socket.AF_INET6 if ":" in host_ip else socket.AF_INET
+def bind_error(host: str, port: int) -> OSError | None:
+    """What binding host:port now fails with (None: it is free), as a listener would bind."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind((host_ip, port))
+            sock.bind((host, port))
         except OSError as err:
-            # EADDRNOTAVAIL: the address is not ours (the daemon runs in a container)
-            return err.errno == errno.EADDRINUSE
-    return False
+            return err
+    return None
+
+
+def _bind_fails(host_ip: str, port: int) -> bool:
+    error = bind_error(host_ip, port)
+    # EADDRNOTAVAIL: the address is not ours (the daemon runs in a container)
+    return error is not None and error.errno == errno.EADDRINUSE
 
 
 def _listening_inodes(port: int) -> set[str]:

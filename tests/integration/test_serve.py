@@ -11,14 +11,6 @@ from tests.infra.drift_app import red_halves
 from tests.infra.ports import free_port
 from tests.infra.s3 import ACCESS_KEY, SECRET_KEY, S3Bucket, S3Server
 
-OLD_DRIFT_ENV = {
-    "MINIO_IP": "127.0.0.1",
-    "MINIO_PORT": "9",
-    "MINIO_BUCKET": "datasets",
-    "MINIO_REF_DATA": "ref.csv",
-    "MINIO_NEW_DATA": "new.csv",
-}
-
 
 def _config(listen: list[int], compat: int | None) -> str:
     addresses = ", ".join(f'"127.0.0.1:{p}"' for p in listen)
@@ -80,24 +72,6 @@ def test_old_drift_clients_reach_the_check_on_the_compat_port(
             assert json.loads(body)["message"] == "Drift NOT detected"
     finally:
         daemon.terminate()
-
-
-def test_busy_compat_port_is_skipped_with_a_warning(tmp_path: Path) -> None:
-    port = free_port()
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
-        holder.listen()
-        busy = holder.getsockname()[1]
-        daemon = start_daemon(
-            tmp_path,
-            _config([port], busy),
-            ping_url=f"http://127.0.0.1:{port}/api/ping",
-            env=OLD_DRIFT_ENV,
-        )
-        try:
-            assert f"compatibility address 127.0.0.1:{busy} skipped" in daemon.log()
-        finally:
-            daemon.terminate()
 
 
 def test_busy_main_port_is_a_clear_startup_error(tmp_path: Path) -> None:

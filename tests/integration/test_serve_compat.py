@@ -6,7 +6,14 @@ from pathlib import Path
 
 from tests.infra.daemon_process import http_get, start_daemon
 from tests.infra.ports import free_port
-from tests.integration.test_serve import OLD_DRIFT_ENV
+
+OLD_DRIFT_ENV = {
+    "MINIO_IP": "127.0.0.1",
+    "MINIO_PORT": "9",
+    "MINIO_BUCKET": "datasets",
+    "MINIO_REF_DATA": "ref.csv",
+    "MINIO_NEW_DATA": "new.csv",
+}
 
 
 def _health_warnings(port: int) -> list[str]:
