@@ -60,10 +60,10 @@ async def test_deploy_replace_remove_are_audited_with_env_names_only(
         ("deploy", "refused"),
         ("remove", "ok"),
     ]
-    assert entries[3]["principal"] == "dashboard"
+    assert entries[3]["principal"] == "token 'dashboard'"
     first = entries[0]
     assert (first["principal"], first["client"], first["subject"]) == (
-        "mlops",
+        "token 'mlops'",
         "127.0.0.1",
         inference_id,
     )
@@ -99,7 +99,7 @@ async def test_a_drift_check_that_swaps_the_reference_and_triggers_is_audited(
     assert (entry["action"], entry["subject"], entry["principal"]) == (
         "drift_check",
         "default",
-        "platform",
+        "token 'platform'",
     )
     assert entry["details"]["drift"] is True
     assert entry["details"]["archived_reference"]
