@@ -137,8 +137,16 @@ class Rollout:
             # mid-switch, where a rename may have been done: recovery reads the names
             raise
         if self.current is not None:
-            await self.engine.remove(self.current.id)
+            await self._retire(self.current)
         return self.candidate_id
+
+    async def _retire(self, previous: ContainerSummary) -> None:
+        """Remove the previous container; the switch stands even when that fails."""
+        try:
+            await self.engine.remove(previous.id)
+        except aiodocker.DockerError as err:
+            # recovery removes it: its successor holds the name
+            log.warning("could not remove %s yet: %s", aside_name(self.name), err.message)
 
     async def _start(self) -> None:
         current = self.current
