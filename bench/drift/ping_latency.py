@@ -125,6 +125,16 @@ def start_s3(tmp: Path) -> tuple[subprocess.Popen[bytes], int]:
     return process, port
 
 
+def bucket_client(s3_port: int) -> Any:
+    """A boto3 client of the moto server, its bucket created."""
+    s3 = boto3.client(
+        "s3", endpoint_url=f"http://127.0.0.1:{s3_port}", region_name="us-east-1",
+        aws_access_key_id=KEYS["access_key"], aws_secret_access_key=KEYS["secret_key"],
+    )  # fmt: skip
+    s3.create_bucket(Bucket=BUCKET)
+    return s3
+
+
 def measure(daemon: DaemonProcess, port: int, s3: Any, reference: Path, checks: int) -> list[str]:
     idle, _ = ping_while(port, lambda: time.sleep(3))
     lines = [f"| idle | {stats(idle)} | - | - |"]
@@ -147,11 +157,7 @@ def run(rows: int, checks: int, data_dir: Path, tmp: Path) -> str:
     reference, new_data = write_pair(data_dir, rows)
     moto, s3_port = start_s3(tmp)
     try:
-        s3 = boto3.client(
-            "s3", endpoint_url=f"http://127.0.0.1:{s3_port}", region_name="us-east-1",
-            aws_access_key_id=KEYS["access_key"], aws_secret_access_key=KEYS["secret_key"],
-        )  # fmt: skip
-        s3.create_bucket(Bucket=BUCKET)
+        s3 = bucket_client(s3_port)
         s3.upload_file(str(new_data), BUCKET, NEW_DATA)
         port = free_port()
         config = _config(port, s3_port, tmp)

@@ -50,4 +50,19 @@ MonitorName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.
 
 class DriftSettings(Section):
     workers: int = Field(2, ge=1, le=32, description="Worker processes for drift detection.")
+    memory_budget_mb: int = Field(
+        2048,
+        ge=256,
+        description="Largest memory one check may need (about 200 MB plus 4x the files); "
+        "larger data is refused with 413.",
+    )
+    reference_cache_mb: int = Field(
+        512, ge=0, description="Disk for cached reference summaries in the state dir; 0: off."
+    )
+    report_max_rows: int = Field(
+        100_000, ge=100, description="Rows per side the Evidently report is built from at most."
+    )
+    report_timeout_s: float = Field(
+        300, gt=0, description="Time the Evidently report gets before it counts as failed (s)."
+    )
     monitors: dict[MonitorName, MonitorSettings] = Field(default_factory=dict)

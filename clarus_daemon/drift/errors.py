@@ -27,6 +27,26 @@ def _rebuild(cls: type[UnusableData], message: str, details: Mapping[str, Any]) 
     return cls(message, details=details)
 
 
+class OverMemoryBudget(DaemonError):
+    """The datasets would need more memory than drift.memory_budget_mb allows."""
+
+    status = 413
+    code = "over_memory_budget"
+
+
+class ReferenceNotCached(DaemonError):
+    """The reference's cached summary went missing between lookup and use."""
+
+    code = "reference_not_cached"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_plain, (type(self), self.message))
+
+
+def _rebuild_plain(cls: type[DaemonError], message: str) -> DaemonError:
+    return cls(message)
+
+
 class NotConfigured(DaemonError):
     """Drift detection lacks configuration; the message says which keys to set."""
 

@@ -1,22 +1,49 @@
-"""CSV bytes into pandas frames, and the checks that make two frames comparable.
+"""CSV or Parquet bytes into pandas frames, and the checks that make two comparable.
 
 Worker side only: importing this module imports pandas.
 """
 
 import io
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
+import pyarrow as pa
+from pandas._libs import lib
 
 from clarus_daemon.drift.errors import MonitorMisconfigured, UnusableData
-from clarus_daemon.drift.separator import CANDIDATES, head_text, sniff_separator
+from clarus_daemon.drift.separator import CANDIDATES, HEAD_BYTES, head_text, sniff_separator
+
+Source = bytes | Path
+"""The data itself, or a file holding it (read by pyarrow directly: no copy in Python)."""
+
+PARQUET_SUFFIX = ".parquet"
+PARQUET = "parquet"
+"""The 'separator' reported for a Parquet object."""
 
 
-def _parse(data: bytes, name: str, separator: str) -> pd.DataFrame:
+def _readable(source: Source) -> io.BytesIO | Path:
+    return io.BytesIO(source) if isinstance(source, bytes) else source
+
+
+def _head(source: Source) -> bytes:
+    if isinstance(source, bytes):
+        return source[: HEAD_BYTES + 1]
+    with source.open("rb") as file:
+        return file.read(HEAD_BYTES + 1)
+
+
+def _parse(source: Source, name: str, separator: str, arrow_backed: bool) -> pd.DataFrame:
     try:
         # pyarrow parses about three times faster than the C engine
-        return pd.read_csv(io.BytesIO(data), sep=separator, engine="pyarrow")
+        return pd.read_csv(
+            _readable(source),
+            sep=separator,
+            engine="pyarrow",
+            dtype_backend="pyarrow" if arrow_backed else lib.no_default,
+        )
     except ValueError as err:  # ParserError, ArrowInvalid and UnicodeDecodeError are ValueErrors
         raise UnusableData(
             f"{name} is not a readable CSV with separator {separator!r}: {err}",
@@ -26,7 +53,11 @@ def _parse(data: bytes, name: str, separator: str) -> pd.DataFrame:
 
 def _check_shape(frame: pd.DataFrame, name: str, separator: str) -> None:
     columns = [str(column) for column in frame.columns]
-    if len(columns) == 1 and any(c in columns[0] for c in CANDIDATES if c != separator):
+    if (
+        separator != PARQUET
+        and len(columns) == 1
+        and any(c in columns[0] for c in CANDIDATES if c != separator)
+    ):
         raise UnusableData(
             f"{name} has one column {columns[0]!r}: is its separator really {separator!r}?",
             details={"object": name, "separator": separator},
@@ -41,22 +72,40 @@ def _check_shape(frame: pd.DataFrame, name: str, separator: str) -> None:
         raise UnusableData(f"{name} has no data rows", details={"object": name})
 
 
-def read_frame(data: bytes, name: str, separator: str | None) -> tuple[pd.DataFrame, str]:
-    """The parsed frame and the separator used; UnusableData naming `name` otherwise."""
-    if not head_text(data).strip():
-        raise UnusableData(f"{name} is empty", details={"object": name})
-    used = separator or sniff_separator(data)
-    frame = _parse(data, name, used)
+def _parse_parquet(source: Source, name: str) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(_readable(source))
+    except (ValueError, OSError) as err:  # ArrowInvalid is a ValueError
+        raise UnusableData(
+            f"{name} is not a readable Parquet file: {err}", details={"object": name}
+        ) from err
+
+
+def read_frame(
+    source: Source, name: str, separator: str | None, *, arrow_backed: bool = False
+) -> tuple[pd.DataFrame, str]:
+    """The parsed frame and the separator used; UnusableData naming `name` otherwise.
+
+    An object whose name ends in .parquet is read as Parquet (separator "parquet").
+    arrow_backed: a CSV's columns stay in pyarrow's memory instead of being copied
+    into numpy arrays all at once; `numpy_column` converts them one at a time.
+    """
+    if name.endswith(PARQUET_SUFFIX):
+        frame, used = _parse_parquet(source, name), PARQUET
+    else:
+        head = _head(source)
+        if not head_text(head).strip():
+            raise UnusableData(f"{name} is empty", details={"object": name})
+        used = separator or sniff_separator(head)
+        frame = _parse(source, name, used, arrow_backed)
     _check_shape(frame, name, used)
     frame.columns = [str(column) for column in frame.columns]
     return frame, used
 
 
-def check_same_columns(
-    reference: pd.DataFrame, current: pd.DataFrame, names: tuple[str, str]
-) -> None:
-    missing = [c for c in reference.columns if c not in current.columns]
-    extra = [c for c in current.columns if c not in reference.columns]
+def check_same_columns(reference: list[str], current: list[str], names: tuple[str, str]) -> None:
+    missing = [c for c in reference if c not in current]
+    extra = [c for c in current if c not in reference]
     if missing or extra:
         parts = [
             f"missing in {names[1]}: {', '.join(missing)}" if missing else "",
@@ -84,27 +133,17 @@ def require_known(columns: Iterable[str], known: list[str], setting: str) -> Non
         )
 
 
-def split_types(
-    reference: pd.DataFrame, current: pd.DataFrame, columns: list[str], categorical: set[str]
-) -> tuple[list[str], list[str]]:
-    """(numerical, categorical): numbers are numerical unless configured categorical.
-
-    Typed here, not by Evidently's inference, so that a small-integer column such as
-    the wine `quality` score is compared the same way whatever the Evidently version.
-    """
-    numerical: list[str] = []
-    for column in columns:
-        in_reference, in_current = _is_number(reference[column]), _is_number(current[column])
-        if in_reference != in_current:
-            raise UnusableData(
-                f"column {column!r} holds numbers in "
-                f"{'the reference' if in_reference else 'the new data'} but not in the other",
-                details={"column": column},
-            )
-        if in_reference and column not in categorical:
-            numerical.append(column)
-    return numerical, [column for column in columns if column not in numerical]
+def numpy_column(series: "pd.Series[Any]") -> "pd.Series[Any]":
+    """A column as `pd.read_csv(engine="pyarrow")` gives it without a dtype backend
+    (pyarrow's own conversion; an all-empty column is float NaN, as pandas makes it)."""
+    if not isinstance(series.dtype, pd.ArrowDtype | pd.StringDtype):
+        return series
+    chunked = series.array.__arrow_array__()
+    if pa.types.is_null(chunked.type):
+        return pd.Series(np.full(len(series), np.nan), index=series.index, name=series.name)
+    return chunked.to_pandas().rename(series.name).set_axis(series.index)
 
 
-def _is_number(series: "pd.Series[object]") -> bool:
-    return is_numeric_dtype(series) and not is_bool_dtype(series)
+def numpy_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every column as `numpy_column` gives it."""
+    return pd.DataFrame({column: numpy_column(frame[column]) for column in frame.columns})

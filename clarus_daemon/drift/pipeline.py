@@ -1,23 +1,26 @@
 """One drift check of one monitor: resume an unfinished run, or read, detect and act.
 
 The datasets are streamed to a private temporary directory and parsed in the
-worker pool; the event loop only moves bytes. After a drift decision a journal
+worker pool; the event loop only moves bytes. A reference whose summary is cached
+(same ETag) is not downloaded at all. After a drift decision a journal
 in MinIO records each finished step, so a failure answers which step failed and
 what was done, and the next check resumes where the failed one stopped.
 """
 
 import asyncio
 import logging
-import shutil
-import tempfile
+from collections.abc import Awaitable
 from pathlib import Path
 
 from clarus_daemon.config.drift import MonitorSettings
 from clarus_daemon.drift.bookkeeping import record_step, run_step
-from clarus_daemon.drift.errors import ScratchSpaceError
+from clarus_daemon.drift.budget import check_budget
+from clarus_daemon.drift.errors import ReferenceNotCached
 from clarus_daemon.drift.journal import Journal, JournalStore
 from clarus_daemon.drift.naming import RUN_METADATA, RunNames, journal_key
-from clarus_daemon.drift.results import Detection, DetectOptions
+from clarus_daemon.drift.reference_cache import ReferenceCache
+from clarus_daemon.drift.results import Detection, DetectOptions, detect_options
+from clarus_daemon.drift.scratch import RunFiles, run_files
 from clarus_daemon.drift.steps import DETECT, READ_DATA, AfterDrift, DriftRun
 from clarus_daemon.drift.storage import DatasetStore, ObjectHead
 from clarus_daemon.drift.summary import DriftSummary, Verdict
@@ -26,17 +29,6 @@ from clarus_daemon.drift.worker_pool import WorkerPool
 from clarus_daemon.errors import DaemonError
 
 log = logging.getLogger("clarus_daemon.drift")
-
-
-def detect_options(monitor: MonitorSettings) -> DetectOptions:
-    return DetectOptions(
-        separator=monitor.separator,
-        drift_share=monitor.drift_share,
-        ignore_columns=tuple(monitor.ignore_columns),
-        categorical_columns=tuple(monitor.categorical_columns),
-        column_methods=dict(monitor.column_methods),
-        column_thresholds=dict(monitor.column_thresholds),
-    )
 
 
 def _replaced_by(reference: ObjectHead, journal: Journal) -> bool:
@@ -49,10 +41,20 @@ def _in_step(step: str, err: DaemonError) -> DaemonError:
 
 
 class DriftPipeline:
-    def __init__(self, store: DatasetStore, pool: WorkerPool, after_drift: AfterDrift) -> None:
+    def __init__(
+        self,
+        store: DatasetStore,
+        pool: WorkerPool,
+        after_drift: AfterDrift,
+        *,
+        cache: ReferenceCache | None = None,
+        memory_budget_mb: int | None = None,
+    ) -> None:
         self._store = store
         self._pool = pool
         self._after_drift = after_drift
+        self._cache = cache
+        self._memory_budget_mb = memory_budget_mb
 
     async def run(self, name: str, monitor: MonitorSettings, summary: DriftSummary) -> None:
         """Fill `summary` in; DaemonError (details: failed_step, done) when a step fails."""
@@ -73,14 +75,16 @@ class DriftPipeline:
             else RunNames.new(name, monitor, summary.started_at)
         )
         summary.run_id = names.run_id
-        detection = await self._detect(monitor, heads)
-        summary.verdict = Verdict.from_detection(detection)
-        if not detection.drift:
-            if journal is not None:
-                await journals.discard()
-            return
-        journal = journal or self._new_journal(names, heads, summary)
-        await self._finish(DriftRun(name, monitor, names, journal, summary, detection), journals)
+        async with run_files(heads) as files:
+            detection = await self._detect(monitor, files)
+            summary.verdict = Verdict.from_detection(detection)
+            if not detection.drift:
+                if journal is not None:
+                    await journals.discard()
+                return
+            journal = journal or self._new_journal(names, heads, summary)
+            run = DriftRun(name, monitor, names, journal, summary, detection, files)
+            await self._finish(run, journals)
 
     async def _resumable(
         self,
@@ -110,32 +114,51 @@ class DriftPipeline:
             await self._store.head(monitor.bucket, monitor.new_data),
         )
 
-    async def _detect(
-        self, monitor: MonitorSettings, heads: tuple[ObjectHead, ObjectHead]
-    ) -> Detection:
+    async def _detect(self, monitor: MonitorSettings, files: RunFiles) -> Detection:
+        options = detect_options(monitor)
+        reference, new_data = files.heads
         try:
-            workdir = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="clarus-drift-"))
-        except OSError as err:
-            raise ScratchSpaceError(
-                f"Cannot create a temporary directory for the datasets: {err}"
-            ) from err
-        try:
-            paths = (workdir / "reference.csv", workdir / "new_data.csv")
-            downloads = (
-                self._store.download(heads[0], paths[0]),
-                self._store.download(heads[1], paths[1]),
+            check_budget(files.heads, self._memory_budget_mb)
+        except DaemonError as err:
+            raise _in_step(READ_DATA, err) from None
+        cache_file, cached = None, False
+        if self._cache is not None:
+            cache_file = self._cache.path_for(
+                reference.bucket, reference.key, reference.etag, options
             )
+            cached = await self._cache.has(cache_file)
+        try:
+            downloads: list[Awaitable[object]] = [self._store.download(new_data, files.new_data)]
+            if not cached:
+                downloads.append(files.download_reference(self._store))
+            await asyncio.gather(*downloads)
+        except DaemonError as err:
+            raise _in_step(READ_DATA, err) from None
+        try:
+            detection = await self._detect_files(files, options, cache_file, cached)
+        except DaemonError as err:
+            raise _in_step(DETECT, err) from None
+        if self._cache is not None:
+            await self._cache.trim()
+        return detection
+
+    async def _detect_files(
+        self, files: RunFiles, options: DetectOptions, cache_file: Path | None, cached: bool
+    ) -> Detection:
+        if cached:
             try:
-                await asyncio.gather(*downloads)
-            except DaemonError as err:
-                raise _in_step(READ_DATA, err) from None
-            labels = (f"{monitor.bucket}/{heads[0].key}", f"{monitor.bucket}/{heads[1].key}")
-            try:
-                return await self._pool.run(detect_files, *paths, detect_options(monitor), labels)
-            except DaemonError as err:
-                raise _in_step(DETECT, err) from None
-        finally:
-            await asyncio.to_thread(shutil.rmtree, workdir, True)
+                return await self._pool.run(
+                    detect_files, None, files.new_data, options, files.labels, cache_file
+                )
+            except ReferenceNotCached:
+                log.info("cached reference summary gone; reading the reference")
+                try:
+                    await files.download_reference(self._store)
+                except DaemonError as err:
+                    raise _in_step(READ_DATA, err) from None
+        return await self._pool.run(
+            detect_files, files.reference, files.new_data, options, files.labels, cache_file
+        )
 
     @staticmethod
     def _new_journal(

@@ -4,8 +4,10 @@ Plain frozen dataclasses of builtins: they pickle cheaply and importing them
 pulls in neither pandas nor Evidently.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from clarus_daemon.config.drift import MonitorSettings
 
 
 @dataclass(frozen=True)
@@ -17,8 +19,6 @@ class DetectOptions:
     categorical_columns: tuple[str, ...] = ()
     column_methods: dict[str, str] = field(default_factory=dict)
     column_thresholds: dict[str, float] = field(default_factory=dict)
-    render_report: bool = True
-    """Build the HTML and JSON report when the dataset drifted (costs ~0.2 s, 4 MB)."""
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,45 @@ class Detection:
     """(reference, current) separators as used."""
     read_s: float
     detect_s: float
-    report_html: str | None = None
-    report_json: str | None = None
+    reference_cached: bool = False
+    """The reference's summary came from the cache: only the new data was read."""
+
+    def from_cache(self, cached: bool) -> "Detection":
+        return replace(self, reference_cached=cached)
 
     @property
     def drifted_columns(self) -> list[str]:
         return [column.column for column in self.columns if column.drifted]
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    html: str
+    json: str
+    rows: tuple[int, int]
+    """(reference, new data) rows the report was built from."""
+    total_rows: tuple[int, int]
+    seed: int
+
+    @property
+    def sampled(self) -> bool:
+        return self.rows != self.total_rows
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "sampled": self.sampled,
+            "rows": {"reference": self.rows[0], "new_data": self.rows[1]},
+            "total_rows": {"reference": self.total_rows[0], "new_data": self.total_rows[1]},
+            "seed": self.seed,
+        }
+
+
+def detect_options(monitor: MonitorSettings) -> DetectOptions:
+    return DetectOptions(
+        separator=monitor.separator,
+        drift_share=monitor.drift_share,
+        ignore_columns=tuple(monitor.ignore_columns),
+        categorical_columns=tuple(monitor.categorical_columns),
+        column_methods=dict(monitor.column_methods),
+        column_thresholds=dict(monitor.column_thresholds),
+    )

@@ -7,6 +7,7 @@ update is a PUT and the DAG run id is fixed, so a repeated step changes nothing.
 """
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,12 +16,16 @@ from clarus_daemon.config.drift import MonitorSettings
 from clarus_daemon.drift.errors import NotConfigured
 from clarus_daemon.drift.journal import Journal
 from clarus_daemon.drift.naming import RUN_METADATA, RunNames
-from clarus_daemon.drift.results import Detection
+from clarus_daemon.drift.reports import ReportFailed, ReportRenderer
+from clarus_daemon.drift.results import Detection, RenderedReport, detect_options
+from clarus_daemon.drift.scratch import RunFiles
 from clarus_daemon.drift.storage import DatasetStore, ObjectHead
 from clarus_daemon.drift.summary import DriftSummary
-from clarus_daemon.errors import Conflict
+from clarus_daemon.errors import Conflict, DaemonError
 from clarus_daemon.integrations.airflow import AirflowClient
 from clarus_daemon.integrations.ids import IdsAgent
+
+log = logging.getLogger("clarus_daemon.drift")
 
 READ_DATA = "read_data"
 DETECT = "detect"
@@ -42,6 +47,8 @@ class DriftRun:
     summary: DriftSummary
     detection: Detection | None
     """None when resumed after the reference was replaced (the report exists by then)."""
+    files: RunFiles | None = None
+    """The run's copies of its datasets (with the detection)."""
 
 
 Step = Callable[[DriftRun], Awaitable[str | None]]
@@ -57,11 +64,16 @@ def _changed(head: ObjectHead, expected_etag: str, what: str) -> Conflict:
 
 class AfterDrift:
     def __init__(
-        self, store: DatasetStore, ids: IdsAgent | None, airflow: AirflowClient | None
+        self,
+        store: DatasetStore,
+        ids: IdsAgent | None,
+        airflow: AirflowClient | None,
+        reports: ReportRenderer | None = None,
     ) -> None:
         self._store = store
         self._ids = ids
         self._airflow = airflow
+        self._reports = reports or ReportRenderer(max_rows=100_000, timeout_s=300)
 
     def steps(self) -> list[tuple[str, Step]]:
         return [
@@ -72,16 +84,38 @@ class AfterDrift:
             (TRIGGER_DAG, self.trigger_dag),
         ]
 
+    async def _render(self, run: DriftRun) -> RenderedReport:
+        files = run.files
+        if files is None:
+            raise ReportFailed("the run's datasets are gone")
+        try:
+            reference = await files.download_reference(self._store)
+        except DaemonError as err:
+            raise ReportFailed(err.message) from err
+        return await self._reports.render(
+            reference, files.new_data, detect_options(run.monitor), files.labels
+        )
+
     async def save_report(self, run: DriftRun) -> str | None:
-        detection = run.detection
-        if detection is None or detection.report_html is None:
+        """Evidently's HTML report and the JSON summary; a report Evidently cannot render
+        is recorded (skipped, with the reason) and changes nothing else."""
+        if run.detection is None:
             raise RuntimeError("the report can only be saved from the run's detection")
         bucket, names = run.monitor.bucket, run.names
-        await self._store.put(
-            bucket, names.report_html, detection.report_html.encode(), "text/html"
-        )
         summary: dict[str, Any] = run.summary.answer()
-        summary["evidently"] = json.loads(detection.report_json or "null")
+        try:
+            rendered = await self._render(run)
+        except ReportFailed as err:
+            log.error("drift report of %s failed: %s", run.name, err)
+            summary["evidently"] = None
+            summary["report"] = {"error": str(err)}
+            await self._store.put(
+                bucket, names.report_json, json.dumps(summary).encode(), "application/json"
+            )
+            return f"Evidently could not render the report ({err}); the verdict stands"
+        await self._store.put(bucket, names.report_html, rendered.html.encode(), "text/html")
+        summary["evidently"] = json.loads(rendered.json)
+        summary["report"] = rendered.facts()
         await self._store.put(
             bucket, names.report_json, json.dumps(summary).encode(), "application/json"
         )

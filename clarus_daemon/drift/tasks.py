@@ -1,24 +1,56 @@
-"""Entry points the worker pool runs, importable without pandas or Evidently.
+"""Entry points the worker processes run, importable without pandas or Evidently.
 
 The daemon's process refers to these functions to submit them; the heavy modules
-are imported inside, so they load only in the worker (where the pool's
+are imported inside, so they load only in the workers (where the pool's
 initializer has already imported them once).
 """
 
+import time
 from pathlib import Path
 
-from clarus_daemon.drift.results import Detection, DetectOptions
+from clarus_daemon.drift.results import Detection, DetectOptions, RenderedReport
 
 
 def detect_files(
-    reference: Path, current: Path, options: DetectOptions, names: tuple[str, str]
+    reference: Path | None,
+    current: Path,
+    options: DetectOptions,
+    names: tuple[str, str],
+    cache_file: Path | None = None,
 ) -> Detection:
-    """detect() on two downloaded files; files, not bytes, keep big datasets out of
-    the pickles the daemon's process would have to build on its event loop's GIL."""
-    from clarus_daemon.drift.detect import detect  # noqa: PLC0415
+    """detect() on downloaded files; files, not bytes, keep big datasets out of the
+    pickles the daemon's process would have to build on its event loop's GIL.
 
-    return detect(reference.read_bytes(), current.read_bytes(), options, names)
+    reference None: its summary is read from `cache_file` (ReferenceNotCached when it
+    is gone); otherwise the summary is written there for the next check.
+    """
+    from clarus_daemon.drift import reference_cache  # noqa: PLC0415
+    from clarus_daemon.drift.detect import detect_against, read_reference  # noqa: PLC0415
+
+    started = time.perf_counter()
+    if reference is None:
+        assert cache_file is not None
+        summary = reference_cache.load(cache_file)
+    else:
+        summary = read_reference(reference, names[0], options)
+        if cache_file is not None:
+            reference_cache.store(cache_file, summary)
+    detection = detect_against(summary, current, options, names, time.perf_counter() - started)
+    return detection.from_cache(reference is None)
+
+
+def render_report(
+    reference: Path,
+    current: Path,
+    options: DetectOptions,
+    names: tuple[str, str],
+    max_rows: int,
+) -> RenderedReport:
+    """Evidently's HTML and JSON report, from at most max_rows rows of each side."""
+    from clarus_daemon.drift.report_render import render  # noqa: PLC0415
+
+    return render(reference, current, options, names, max_rows)
 
 
 def warm_up() -> None:
-    """Nothing: submitting it makes the pool start a worker (and import) ahead of need."""
+    """Nothing: submitting it makes an executor start its process (and imports) now."""

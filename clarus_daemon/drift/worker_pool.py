@@ -1,11 +1,18 @@
-"""The one door for CPU work: a process pool whose workers hold pandas and Evidently.
+"""The one door for CPU work: worker processes holding pandas, numpy and scipy.
 
 Workers start with `spawn`, not `fork`: forking the daemon would copy its event
 loop, sockets and threads into the child. They ignore SIGINT (a Ctrl-C in a
 terminal reaches the whole process group; the daemon decides when they stop),
 run with Evidently's telemetry off, at a lower CPU priority (a check is batch work;
 on a busy two-core edge box the API must win), and import the heavy modules once,
-up front.
+as soon as they start.
+
+`workers` processes start with the pool, so the first check finds one ready. Each
+serves one task and exits: whatever a check allocated goes back to the system
+with the process (allocators keep freed memory otherwise), and a fresh worker
+takes its place at once, started from a thread (starting a process takes the
+caller tens of milliseconds the event loop should not lose). A task arriving
+when every worker is busy gets a worker of its own, started for it.
 """
 
 import asyncio
@@ -14,14 +21,17 @@ import importlib
 import logging
 import multiprocessing
 import os
+import queue
 import signal
-from collections.abc import AsyncIterator, Callable
+import threading
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from typing import ParamSpec, TypeVar
 
 from clarus_daemon.drift.errors import WorkerFailed
+from clarus_daemon.drift.tasks import warm_up
 from clarus_daemon.errors import DaemonError
 
 log = logging.getLogger("clarus_daemon.drift.workers")
@@ -29,66 +39,125 @@ log = logging.getLogger("clarus_daemon.drift.workers")
 P = ParamSpec("P")
 T = TypeVar("T")
 
-PRELOADED = ("pandas", "evidently", "clarus_daemon.drift.detect")
+PRELOADED = ("numpy", "pandas", "scipy.stats", "scipy.spatial", "clarus_daemon.drift.detect")
 NICENESS = 10
 
 
-def _init_worker() -> None:
+def init_worker(modules: Sequence[str] = PRELOADED) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.nice(NICENESS)
     os.environ["DO_NOT_TRACK"] = "1"
-    for module in PRELOADED:
+    for module in modules:
         importlib.import_module(module)
+
+
+def start_worker(modules: Sequence[str] = PRELOADED) -> ProcessPoolExecutor:
+    """A one-process executor whose process is starting now (not on first use)."""
+    executor = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=init_worker,
+        initargs=(tuple(modules),),
+    )
+    executor.submit(warm_up)
+    return executor
+
+
+def stop_worker(executor: ProcessPoolExecutor) -> None:
+    """Ends the worker's process once its task is done, without waiting for it."""
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
+def terminate_worker(executor: ProcessPoolExecutor) -> None:
+    for process in list((executor._processes or {}).values()):
+        process.terminate()
+    stop_worker(executor)
+
+
+async def run_in_worker(
+    executor: ProcessPoolExecutor, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """fn(*args) in `executor`; DaemonErrors propagate, anything else is WorkerFailed."""
+    loop = asyncio.get_running_loop()
+    try:
+        return await loop.run_in_executor(executor, functools.partial(fn, *args, **kwargs))
+    except BrokenProcessPool as err:
+        raise WorkerFailed(
+            "The drift worker process died (out of memory or killed); "
+            "a new one will serve the next check."
+        ) from err
+    except DaemonError:
+        raise
+    except Exception as err:
+        log.error("%s failed in a worker", getattr(fn, "__name__", fn), exc_info=err)
+        raise WorkerFailed(f"The drift worker failed: {type(err).__name__}: {err}") from err
 
 
 class WorkerPool:
     def __init__(self, workers: int) -> None:
         self._workers = workers
-        self._executor = self._new_executor()
+        self._idle: queue.SimpleQueue[ProcessPoolExecutor] = queue.SimpleQueue()
+        self._live: set[ProcessPoolExecutor] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(workers):
+            self._idle.put(self._start())
 
-    def _new_executor(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self._workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
-        )
+    def _start(self) -> ProcessPoolExecutor:
+        executor = start_worker()
+        with self._lock:
+            self._live.add(executor)
+        return executor
+
+    def _take(self) -> ProcessPoolExecutor:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            log.info("every drift worker is busy; starting one more for this task")
+            return self._start()
+
+    def _retire(self, executor: ProcessPoolExecutor) -> None:
+        stop_worker(executor)
+        with self._lock:
+            self._live.discard(executor)
+            missing = self._workers - len(self._live)
+        if missing > 0 and not self._closed:
+            threading.Thread(target=self._refill, name="drift-worker-start", daemon=True).start()
+
+    def _refill(self) -> None:
+        with self._lock:
+            if self._closed or len(self._live) >= self._workers:
+                return
+        self._idle.put(self._start())
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """fn(*args) in a worker; DaemonErrors propagate, anything else is WorkerFailed."""
-        executor = self._executor
-        loop = asyncio.get_running_loop()
+        """fn(*args) in a worker that exits afterwards; a fresh one takes its place."""
+        executor = self._take()
         try:
-            return await loop.run_in_executor(executor, functools.partial(fn, *args, **kwargs))
-        except BrokenProcessPool as err:
-            self._replace(executor)
-            raise WorkerFailed(
-                "The drift worker process died (out of memory or killed); "
-                "a new one will serve the next check."
-            ) from err
-        except DaemonError:
-            raise
-        except Exception as err:
-            log.error("%s failed in a worker", getattr(fn, "__name__", fn), exc_info=err)
-            raise WorkerFailed(f"The drift worker failed: {type(err).__name__}: {err}") from err
+            return await run_in_worker(executor, fn, *args, **kwargs)
+        finally:
+            self._retire(executor)
 
-    def _replace(self, broken: ProcessPoolExecutor) -> None:
-        # several callers may see the same broken pool; replace it once
-        if self._executor is broken:
-            log.error("drift worker pool broke; starting a new one")
-            broken.shutdown(wait=False, cancel_futures=True)
-            self._executor = self._new_executor()
+    def processes(self) -> int:
+        with self._lock:
+            return sum(len(executor._processes or {}) for executor in self._live)
 
     async def shutdown(self, timeout_s: float) -> None:
-        """Cancel queued work, let running checks end for timeout_s, then stop workers."""
-        executor = self._executor
+        """Cancel queued work, let running tasks end for timeout_s, then stop workers."""
+        with self._lock:
+            self._closed = True
+            executors = list(self._live)
+
+        def wait_all() -> None:
+            for executor in executors:
+                executor.shutdown(wait=True, cancel_futures=True)
+
         try:
-            await asyncio.wait_for(
-                asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True), timeout_s
-            )
+            await asyncio.wait_for(asyncio.to_thread(wait_all), timeout_s)
         except TimeoutError:
             log.warning("drift workers still busy after %.0f s; terminating them", timeout_s)
-            for process in list((executor._processes or {}).values()):
-                process.terminate()
+            for executor in executors:
+                terminate_worker(executor)
 
 
 @asynccontextmanager

@@ -12,11 +12,10 @@ from tests.infra.drift_app import red_halves, rewrite, wine
 NAMES = ("b/ref.csv", "b/new.csv")
 
 
-def test_the_red_wine_halves_do_not_drift_and_no_report_is_rendered() -> None:
+def test_the_red_wine_halves_do_not_drift() -> None:
     detection = detect(*red_halves(), DetectOptions(), NAMES)
 
     assert not detection.drift and detection.drifted_columns == []
-    assert detection.report_html is None and detection.report_json is None
     assert detection.separators == (";", ";")
     quality = next(c for c in detection.columns if c.column == "quality")
     assert quality.method.startswith("K-S")  # numerical unless configured categorical
@@ -28,13 +27,6 @@ def test_red_against_white_drifts_with_evidentlys_large_sample_defaults() -> Non
     assert detection.drift and detection.share == 1.0
     assert {c.method for c in detection.columns} == {"Wasserstein distance (normed)"}
     assert {c.threshold for c in detection.columns} == {0.1}
-    assert detection.report_html and "<html" in detection.report_html
-    assert detection.report_json and '"metrics"' in detection.report_json
-
-
-def test_render_report_false_skips_the_report_even_on_drift() -> None:
-    detection = detect(wine("red"), wine("white"), DetectOptions(render_report=False), NAMES)
-    assert detection.drift and detection.report_html is None
 
 
 def test_columns_may_come_in_another_order() -> None:

@@ -1,5 +1,6 @@
 """The worker pool: how workers are set up, and what a dying worker costs."""
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -16,7 +17,8 @@ def worker_facts() -> dict[str, object]:
         "pid": os.getpid(),
         "do_not_track": os.environ.get("DO_NOT_TRACK"),
         "sigint_ignored": signal.getsignal(signal.SIGINT) is signal.SIG_IGN,
-        "preloaded": all(m in sys.modules for m in ("pandas", "evidently")),
+        "preloaded": all(m in sys.modules for m in ("pandas", "scipy.stats")),
+        "evidently": "evidently" in sys.modules,
         "niceness": os.nice(0),
     }
 
@@ -34,7 +36,13 @@ async def test_workers_are_separate_low_priority_processes_without_telemetry(
 ) -> None:
     facts = await drift_workers.run(worker_facts)
     assert facts["pid"] != os.getpid()
-    assert facts == {**facts, "do_not_track": "1", "sigint_ignored": True, "preloaded": True}
+    assert facts == {
+        **facts,
+        "do_not_track": "1",
+        "sigint_ignored": True,
+        "preloaded": True,
+        "evidently": False,
+    }
     assert facts["niceness"] == os.nice(0) + NICENESS
 
 
@@ -66,3 +74,19 @@ def test_the_daemons_process_never_imports_pandas_or_evidently() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+async def test_the_workers_start_with_the_pool_and_each_serves_one_task() -> None:
+    pool = WorkerPool(2)
+    try:
+        assert pool.processes() == 2  # started now, not on the first task
+        first = await pool.run(worker_facts)
+        second = await pool.run(worker_facts)
+        assert first["pid"] != second["pid"]
+        for _ in range(100):  # the replacements start from a thread
+            if pool.processes() == 2:
+                break
+            await asyncio.sleep(0.1)
+        assert pool.processes() == 2
+    finally:
+        await pool.shutdown(10)
