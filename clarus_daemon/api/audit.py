@@ -17,6 +17,7 @@ from clarus_daemon.api.history_schemas import _cursor, _limit, _since
 from clarus_daemon.api.limits import RECEIVED_BODY
 from clarus_daemon.api.schemas import ErrorSchema
 from clarus_daemon.history.audit import AuditEntry, AuditRecord
+from clarus_daemon.history.audit_details import audit_details, refined_action, status_outcome
 
 log = logging.getLogger("clarus_daemon.audit")
 
@@ -53,37 +54,10 @@ def _subject(request: web.Request, body: Mapping[str, Any]) -> str:
     return "default" if request.path == "/api/detect_data_drift" else "-"
 
 
-def _action(action: str, answer: Mapping[str, Any]) -> str:
-    if action == "deploy" and answer.get("outcome") == "replaced":
-        return "replace"
-    if action == "model_fetch" and answer.get("switched"):
-        return "model_switch"
-    return action
-
-
-def _details(body: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, Any]:
-    """What was asked and what came of it; environment names only, never their values."""
-    details: dict[str, Any] = {}
-    if image := body.get("docker_img_uri") or body.get("docker_img") or answer.get("image"):
-        details["image"] = image
-    if digest := answer.get("image_digest"):
-        details["image_digest"] = digest
-    if isinstance(env := body.get("env"), dict):
-        details["env_keys"] = sorted(str(name) for name in env)
-    for key in ("replaced", "version", "drift", "archived_reference", "dag_run_id", "error"):
-        if answer.get(key) is not None:
-            details[key] = answer[key]
-    return details
-
-
 def _principal(request: web.Request) -> str:
     if PRINCIPAL in request:
         return request[PRINCIPAL]
     return "anonymous" if not request.app[keys.TOKEN_VERIFIER].enabled else "unauthenticated"
-
-
-def _outcome(status: int) -> str:
-    return "ok" if status < 400 else "refused" if status < 500 else "failed"
 
 
 def _entry(request: web.Request, action: str, response: web.StreamResponse) -> AuditEntry:
@@ -94,11 +68,11 @@ def _entry(request: web.Request, action: str, response: web.StreamResponse) -> A
         at=datetime.now(UTC),
         principal=_principal(request),
         client=request.remote or "-",
-        action=_action(action, answer),
+        action=refined_action(action, answer),
         subject=_subject(request, body),
-        outcome=_outcome(response.status),
+        outcome=status_outcome(response.status),
         status=response.status,
-        details=_details(body, answer),
+        details=audit_details(body, answer),
     )
 
 

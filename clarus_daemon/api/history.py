@@ -28,6 +28,7 @@ from clarus_daemon.history.records import DriftRunRecord
 from clarus_daemon.history.sink import HistorySink, prune_periodically
 from clarus_daemon.history.store import MEMORY, HistoryStore, HistoryUnavailable
 from clarus_daemon.history.views import drift_run_view, event_view
+from clarus_daemon.scheduler.audited import AuditedRunner
 from clarus_daemon.scheduler.overview import backoff_report, monitor_overviews
 from clarus_daemon.scheduler.runner import TRIGGER_MANUAL
 from clarus_daemon.scheduler.service import DriftScheduler
@@ -219,7 +220,7 @@ async def _start_scheduler(app: web.Application) -> None:
         # a failing monitor stays paused across a restart
         for outcome, ended_at in await store.recent_outcomes(monitor, RECOVERED_OUTCOMES):
             scheduler.remember(monitor, outcome, ended_at)
-    scheduler.start(app[keys.DRIFT])
+    scheduler.start(AuditedRunner(app[keys.DRIFT], store.audit))
 
 
 async def _stop_scheduler(app: web.Application) -> None:

@@ -18,6 +18,7 @@ from clarus_daemon.commands.common import (
     settings_or_exit,
 )
 from clarus_daemon.config import Settings
+from clarus_daemon.history.audit_trail import audited_command
 from clarus_daemon.inference.adopt import adopt, standalone_engine
 
 
@@ -35,8 +36,11 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 async def adopt_with(settings: Settings, names: list[str] | None) -> dict[str, Any]:
     docker = aiodocker.Docker(url=settings.docker.url)
+    subject = ",".join(names) if names is not None else "all"
     try:
-        return await adopt(standalone_engine(docker, settings.state_dir), names)
+        async with audited_command(settings.history, "adopt", subject) as audit:
+            audit.answer = await adopt(standalone_engine(docker, settings.state_dir), names)
+            return dict(audit.answer)
     finally:
         await docker.close()
 

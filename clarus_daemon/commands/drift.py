@@ -16,6 +16,7 @@ from clarus_daemon.config import Settings
 from clarus_daemon.drift.service import TRIGGER_MANUAL
 from clarus_daemon.drift.setup import open_drift_service
 from clarus_daemon.drift.summary import DriftSummary
+from clarus_daemon.history.audit_trail import audited_command
 from clarus_daemon.history.recording import recorded_events
 from clarus_daemon.observability import setup_logging
 
@@ -36,9 +37,13 @@ async def _check(settings: Settings, requested: str | None) -> DriftSummary:
         open_minio(settings) as minio,
         recorded_events(settings.history) as events,
         open_drift_service(settings, session, minio, events) as service,
+        audited_command(settings.history, "drift_check", requested or "default") as audit,
     ):
+        audit.subject = service.monitor_name(requested)
         # wait: a daemon's check of the same monitor is another process, not this lock
-        return await service.run(service.monitor_name(requested), trigger=TRIGGER_MANUAL, wait=True)
+        summary = await service.run(audit.subject, trigger=TRIGGER_MANUAL, wait=True)
+        audit.answer = summary.answer()
+        return summary
 
 
 def run(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from rich.progress import (
 
 from clarus_daemon.commands.common import add_config_options, print_outcome, settings_or_exit
 from clarus_daemon.config import Settings
+from clarus_daemon.history.audit_trail import audited_command
 from clarus_daemon.history.recording import recorded_events
 from clarus_daemon.models.resolve import STAGES, Selection
 from clarus_daemon.models.result import FetchResult
@@ -88,9 +89,12 @@ async def _pull(settings: Settings, args: argparse.Namespace, progress: Progress
         artifact_s3(settings) as s3,
         _docker(settings) as docker,
         recorded_events(settings.history) as events,
+        audited_command(settings.history, "model_fetch", args.exp_id) as audit,
     ):
         fetcher = build_fetcher(settings, session, events, s3=s3, docker=docker)
-        return await fetcher.fetch(args.exp_id, selection, _Bar(progress))
+        fetched = await fetcher.fetch(args.exp_id, selection, _Bar(progress))
+        audit.answer = fetched.summary()
+        return fetched
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 from clarus_daemon.inference import labels
 from clarus_daemon.inference.owner import is_other_live_process
 from clarus_daemon.inference.ownership import Ownership
+from clarus_daemon.inference.rollout_names import candidate_of_aside
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,12 @@ class ContainerSummary:
         return self.is_candidate and not is_other_live_process(self.labels.get(labels.OWNER))
 
     @property
+    def aside_for(self) -> str | None:
+        """The candidate name this container was renamed aside for, during a switch."""
+        inference_id = self.inference_id
+        return candidate_of_aside(inference_id, self.name) if inference_id else None
+
+    @property
     def is_service(self) -> bool:
         return self.managed and self.name == self.inference_id
 
@@ -107,6 +114,16 @@ class ServiceContainers:
     @property
     def orphans(self) -> list[ContainerSummary]:
         return [c for c in self.own if c.is_orphan]
+
+    @property
+    def aside(self) -> list[ContainerSummary]:
+        """Previous containers renamed aside by a switch that has not finished."""
+        return [c for c in self.own if c.aside_for is not None]
+
+    @property
+    def unsettled(self) -> bool:
+        """Something an interrupted deploy left for recovery."""
+        return bool(self.orphans or self.aside)
 
     @property
     def ids(self) -> set[str]:

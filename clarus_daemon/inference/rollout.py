@@ -3,13 +3,16 @@
 The new container is created under a temporary name that its labels record, so a
 deploy interrupted at any step leaves state that recovery can read. The old
 container is stopped before the new one starts only when both publish the same
-host port; it is removed, and the new one renamed, only after readiness. On
-failure the new container is removed and the old one started again.
+host port. After readiness the old one is renamed aside (a name derived from the
+candidate's), the new one takes the service's name, and only then is the old one
+removed: the name is never free while nothing holds it for this service but for
+the instant between the two renames, and a stranger taking it then fails the
+switch instead of costing either container. On failure the old one gets its name
+back, the new one is removed and the old one started again.
 """
 
 import asyncio
 import logging
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,19 +24,16 @@ from clarus_daemon.inference import labels
 from clarus_daemon.inference.container_spec import SERVICE_RESTART_POLICY, container_config
 from clarus_daemon.inference.containers import ContainerSummary
 from clarus_daemon.inference.engine import ContainerEngine
-from clarus_daemon.inference.engine_errors import engine_error
-from clarus_daemon.inference.errors import ContainerNotReady, PortInUse
+from clarus_daemon.inference.engine_errors import CONFLICT_STATUS, engine_error
+from clarus_daemon.inference.errors import ContainerNotReady, NameInUse, PortInUse
 from clarus_daemon.inference.owner import this_process
 from clarus_daemon.inference.readiness import NotReady, Readiness, probe_target
+from clarus_daemon.inference.rollout_names import aside_name, candidate_name
 from clarus_daemon.inference.spec import ServiceSpec
 
 log = logging.getLogger("clarus_daemon.inference")
 
 PORT_TAKEN_HINTS = ("port is already allocated", "address already in use")
-
-
-def candidate_name(inference_id: str) -> str:
-    return f"{inference_id}.next-{secrets.token_hex(3)}"
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class Rollback:
     """The previous container runs (again); False also when there was none."""
     error: str | None = None
     """Why restoring the previous container failed, if it did."""
+    previous_name: str | None = None
+    """Where the previous container is, when it could not get the service's name back."""
 
     def details(self) -> dict[str, Any]:
         previous = self.previous
@@ -58,9 +60,15 @@ class Rollback:
             "previous_image": previous.labels.get(labels.IMAGE) if previous else None,
             "previous_running": self.restored,
             "rollback_error": self.error,
+            "previous_container_name": self.previous_name,
         }
 
     def outcome(self) -> str:
+        if self.previous_name is not None:
+            return f"{self._outcome()}, under the name {self.previous_name}"
+        return self._outcome()
+
+    def _outcome(self) -> str:
         if self.previous is None:
             return "the new container was removed"
         if self.error:
@@ -92,6 +100,8 @@ class Rollout:
     current: ContainerSummary | None
     candidate_id: str = field(default="", init=False)
     name: str = field(default="", init=False)
+    set_aside: bool = field(default=False, init=False)
+    """The previous container no longer has the service's name."""
 
     @property
     def stops_first(self) -> bool:
@@ -117,14 +127,26 @@ class Rollout:
         log.info("created %s for %s", self.name, self.spec.image.ref.raw)
         try:
             await self._start()
+            await self._switch()
         except (NotReady, aiodocker.DockerError) as err:
             raise RolloutFailed(self._error_for(err), await self._roll_back(err)) from err
         except asyncio.CancelledError:
-            # stopping mid-deploy: put the previous container back before going
-            await asyncio.shield(self._roll_back(NotReady("the daemon stopped mid-deploy")))
+            if not self.set_aside:
+                # stopping mid-deploy: put the previous container back before going
+                await asyncio.shield(self._roll_back(NotReady("the daemon stopped mid-deploy")))
+            # mid-switch, where a rename may have been done: recovery reads the names
             raise
-        await self._commit()
+        if self.current is not None:
+            await self._retire(self.current)
         return self.candidate_id
+
+    async def _retire(self, previous: ContainerSummary) -> None:
+        """Remove the previous container; the switch stands even when that fails."""
+        try:
+            await self.engine.remove(previous.id)
+        except aiodocker.DockerError as err:
+            # recovery removes it: its successor holds the name
+            log.warning("could not remove %s yet: %s", aside_name(self.name), err.message)
 
     async def _start(self) -> None:
         current = self.current
@@ -138,26 +160,47 @@ class Rollout:
         )
         await self.readiness.wait(self.candidate_id, target, self.settings.readiness_timeout_s)
 
-    async def _commit(self) -> None:
+    async def _switch(self) -> None:
+        """Give the candidate the service's name; the previous container keeps existing,
+        under its aside name, until the caller removes it."""
         await self.engine.set_restart_policy(self.candidate_id, SERVICE_RESTART_POLICY)
         if self.current is not None:
-            await self.engine.remove(self.current.id)
+            await self.engine.rename(self.current.id, aside_name(self.name))
+            self.set_aside = True
         await self.engine.rename(self.candidate_id, self.spec.inference_id)
 
     async def _roll_back(self, err: Exception) -> Rollback:
         reason = str(err) if isinstance(err, NotReady) else getattr(err, "message", str(err))
         logs = await self.engine.log_tail(self.candidate_id, self.settings.log_tail_lines)
+        # the name back first: an aside container with no candidate left is settled state
+        left_aside = await self._name_back()
         await self.engine.remove(self.candidate_id)
         current = self.current
         if current is None or not current.running:
-            return Rollback(reason, logs, current, restored=False)
+            return Rollback(reason, logs, current, restored=False, previous_name=left_aside)
         try:
             await self.engine.start(current.id)
         except aiodocker.DockerError as start_err:
             log.error("could not start %s again: %s", current.name, start_err.message)
-            return Rollback(reason, logs, current, restored=False, error=start_err.message)
+            return Rollback(
+                reason, logs, current, False, error=start_err.message, previous_name=left_aside
+            )
         log.warning("rolled back %s to its previous container", self.spec.inference_id)
-        return Rollback(reason, logs, current, restored=True)
+        return Rollback(reason, logs, current, restored=True, previous_name=left_aside)
+
+    async def _name_back(self) -> str | None:
+        """Give the previous container the service's name again; the name it keeps if
+        that fails (another container took the name in between)."""
+        if self.current is None or not self.set_aside:
+            return None
+        try:
+            await self.engine.rename(self.current.id, self.spec.inference_id)
+        except aiodocker.DockerError as err:
+            left = aside_name(self.name)
+            log.error("%s keeps the name %s: %s", self.current.id[:12], left, err.message)
+            return left
+        self.set_aside = False
+        return None
 
     def _error_for(self, err: Exception) -> DaemonError:
         spec = self.spec
@@ -166,4 +209,9 @@ class Rollout:
         assert isinstance(err, aiodocker.DockerError)
         if any(hint in err.message.lower() for hint in PORT_TAKEN_HINTS):
             return PortInUse(f"Host port {spec.host_port} is already in use: {err.message}")
+        if err.status == CONFLICT_STATUS:
+            return NameInUse(
+                f"Container name {spec.inference_id!r} was taken by another container "
+                f"during the switch: {err.message}"
+            )
         return engine_error(err, f"starting {spec.inference_id}")

@@ -39,7 +39,13 @@ from clarus_daemon.inference.views import DeployResult, Outcome, ServiceView, do
 log = logging.getLogger("clarus_daemon.inference")
 
 LIST_PROBE_GRACE_S = 0.05
-RECOVERY_KINDS = {"completed": "replace", "removed": "deploy", "restored": "rollback"}
+RECOVERY_KINDS = {
+    "completed": "replace",
+    "retired": "replace",
+    "removed": "deploy",
+    "restored": "rollback",
+    "renamed": "rollback",
+}
 RecordedDeploys = Callable[[Sequence[str]], Awaitable[set[str]]]
 """Which of these container ids the history records as deployed by this daemon."""
 
@@ -126,7 +132,7 @@ class InferenceService:
         """The engine's containers and this id's, leftovers of an interrupted deploy dealt with."""
         containers = await self._engine.list_all()
         group = ServiceContainers.of(inference_id, containers)
-        if group.orphans:
+        if group.unsettled:
             await self._emit_recovered(await recover_service(self._engine, group))
             containers = await self._engine.list_all()
             group = ServiceContainers.of(inference_id, containers)
@@ -216,7 +222,8 @@ class InferenceService:
         """Deal with what interrupted deploys left on the engine (run at start-up)."""
         with engine_errors("recovering inference services"):
             managed = await self._engine.list_managed()
-        pending = sorted({c.inference_id for c in managed if c.is_orphan and c.inference_id})
+        unsettled = [c for c in managed if c.is_orphan or c.aside_for is not None]
+        pending = sorted({c.inference_id for c in unsettled if c.inference_id})
         done: list[Recovered] = []
         for inference_id in pending:
             async with self._locks.hold(inference_id):

@@ -3,6 +3,7 @@ Evidently in the worker pool, the IDS agent and Airflow contract fakes."""
 
 from datetime import datetime
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from tests.infra.drift_app import (
 from tests.infra.ids_agent import IdsAgentFake
 from tests.infra.ports import eventually
 from tests.infra.s3 import S3Bucket
+from tests.integration.test_audit_outside_api import audit_rows
 
 pytestmark = pytest.mark.integration
 
@@ -103,3 +105,23 @@ async def test_a_one_second_schedule_runs_repeatedly_without_ever_overlapping(
     assert overview["scheduler"]["consecutive_failures"] == 0
     metrics = await (await app.client.get("/metrics")).text()
     assert scheduled_runs_counted(metrics) >= SCHEDULED_RUNS
+
+
+async def test_a_scheduled_check_is_audited_as_the_scheduler(
+    scheduled_app: DriftApp, tmp_path: Path
+) -> None:
+    history = tmp_path / "history.sqlite3"  # where drift_app keeps it
+    await eventually(lambda: bool(audit_rows(history)), 60)
+
+    page = await get_json(scheduled_app, "/api/audit")
+
+    first = page["entries"][-1]
+    assert (first["principal"], first["client"], first["action"], first["subject"]) == (
+        "scheduler",
+        "-",
+        "drift_check",
+        "redwine",
+    )
+    assert (first["outcome"], first["status"]) == ("ok", 200)
+    assert first["details"]["drift"] is True
+    assert first["details"]["archived_reference"] and first["details"]["dag_run_id"]
