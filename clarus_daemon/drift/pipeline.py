@@ -109,10 +109,17 @@ class DriftPipeline:
         return None
 
     async def _heads(self, monitor: MonitorSettings) -> tuple[ObjectHead, ObjectHead]:
-        return (
-            await self._store.head(monitor.bucket, monitor.reference),
-            await self._store.head(monitor.bucket, monitor.new_data),
+        # both at once; a failure is reported for the reference first, as before
+        reference, new_data = await asyncio.gather(
+            self._store.head(monitor.bucket, monitor.reference),
+            self._store.head(monitor.bucket, monitor.new_data),
+            return_exceptions=True,
         )
+        for head in (reference, new_data):
+            if isinstance(head, BaseException):
+                raise head
+        assert isinstance(reference, ObjectHead) and isinstance(new_data, ObjectHead)
+        return reference, new_data
 
     async def _detect(self, monitor: MonitorSettings, files: RunFiles) -> Detection:
         options = detect_options(monitor)

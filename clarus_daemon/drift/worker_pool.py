@@ -5,7 +5,10 @@ loop, sockets and threads into the child. They ignore SIGINT (a Ctrl-C in a
 terminal reaches the whole process group; the daemon decides when they stop),
 run with Evidently's telemetry off, at a lower CPU priority (a check is batch work;
 on a busy two-core edge box the API must win), and import the heavy modules once,
-as soon as they start.
+as soon as they start. The daemon lowers a new worker's priority the moment its
+process exists: the child's own start-up (the interpreter, re-importing the
+daemon's entry module, pandas, numpy, scipy) takes a second or more of CPU, which
+must not compete with the event loop at the daemon's priority.
 
 `workers` processes start with the pool, so the first check finds one ready. Each
 serves one task and exits: whatever a check allocated goes back to the system
@@ -43,9 +46,24 @@ PRELOADED = ("numpy", "pandas", "scipy.stats", "scipy.spatial", "clarus_daemon.d
 NICENESS = 10
 
 
-def init_worker(modules: Sequence[str] = PRELOADED) -> None:
+def worker_niceness() -> int:
+    """The daemon's own niceness plus NICENESS."""
+    return min(os.getpriority(os.PRIO_PROCESS, 0) + NICENESS, 19)
+
+
+def lower_priority(pid: int, niceness: int) -> None:
+    """`niceness` and the batch scheduling policy for `pid` (0: this process); a
+    process that is gone already or refuses is left alone."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, niceness)
+        os.sched_setscheduler(pid, os.SCHED_BATCH, os.sched_param(0))
+    except OSError as err:
+        log.debug("cannot lower the priority of process %s: %s", pid, err)
+
+
+def init_worker(modules: Sequence[str], niceness: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.nice(NICENESS)
+    lower_priority(0, niceness)  # in case the daemon's renice came too late
     os.environ["DO_NOT_TRACK"] = "1"
     for module in modules:
         importlib.import_module(module)
@@ -53,13 +71,17 @@ def init_worker(modules: Sequence[str] = PRELOADED) -> None:
 
 def start_worker(modules: Sequence[str] = PRELOADED) -> ProcessPoolExecutor:
     """A one-process executor whose process is starting now (not on first use)."""
+    niceness = worker_niceness()
     executor = ProcessPoolExecutor(
         max_workers=1,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=init_worker,
-        initargs=(tuple(modules),),
+        initargs=(tuple(modules), niceness),
     )
-    executor.submit(warm_up)
+    executor.submit(warm_up)  # starts the process now
+    for process in list((executor._processes or {}).values()):
+        if process.pid is not None:
+            lower_priority(process.pid, niceness)
     return executor
 
 

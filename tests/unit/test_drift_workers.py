@@ -20,6 +20,7 @@ def worker_facts() -> dict[str, object]:
         "preloaded": all(m in sys.modules for m in ("pandas", "scipy.stats")),
         "evidently": "evidently" in sys.modules,
         "niceness": os.nice(0),
+        "batch_scheduled": os.sched_getscheduler(0) == os.SCHED_BATCH,
     }
 
 
@@ -42,6 +43,7 @@ async def test_workers_are_separate_low_priority_processes_without_telemetry(
         "sigint_ignored": True,
         "preloaded": True,
         "evidently": False,
+        "batch_scheduled": True,
     }
     assert facts["niceness"] == os.nice(0) + NICENESS
 
