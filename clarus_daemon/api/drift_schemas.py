@@ -30,6 +30,15 @@ class RowsSchema(Schema):
     new_data = fields.Integer(required=True)
 
 
+class SampledSchema(Schema):
+    rows = fields.Nested(RowsSchema, required=True, metadata={"description": "Rows used."})
+    total_rows = fields.Nested(
+        RowsSchema, required=True, metadata={"description": "Rows the datasets hold."}
+    )
+    fraction = fields.Float(required=True, metadata={"description": "Each row's chance."})
+    seed = fields.Integer(required=True)
+
+
 class DriftAnswerSchema(Schema):
     message = fields.String(
         required=True,
@@ -49,6 +58,14 @@ class DriftAnswerSchema(Schema):
     drifted_columns = fields.List(fields.String(), required=True)
     columns = fields.List(fields.Nested(ColumnDriftSchema), required=True)
     rows = fields.Nested(RowsSchema, required=True)
+    sampled = fields.Nested(
+        SampledSchema,
+        allow_none=True,
+        metadata={
+            "description": "Set when the data was over drift.memory_budget_mb and the monitor "
+            "has over_budget = 'sample': the verdict used a seeded random sample."
+        },
+    )
     bucket = fields.String(required=True)
     reference = fields.String(required=True)
     new_data = fields.String(required=True)

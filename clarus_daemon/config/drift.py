@@ -1,6 +1,6 @@
 """Drift monitors: which datasets are compared, and what happens on drift."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -30,6 +30,11 @@ class MonitorSettings(Section):
         default_factory=list,
         description="Columns compared as categories; every other numeric column is numerical "
         "(the wine `quality` score is numerical unless listed here).",
+    )
+    over_budget: Literal["refuse", "sample"] = Field(
+        "refuse",
+        description="Data needing more than drift.memory_budget_mb: 'refuse' (413), or "
+        "'sample': decide on a seeded random sample that fits, stated in the answer.",
     )
     archive_path: str | None = Field(
         None,

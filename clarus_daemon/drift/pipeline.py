@@ -10,6 +10,7 @@ what was done, and the next check resumes where the failed one stopped.
 import asyncio
 import logging
 from collections.abc import Awaitable
+from dataclasses import replace
 from pathlib import Path
 
 from clarus_daemon.config.drift import MonitorSettings
@@ -122,14 +123,16 @@ class DriftPipeline:
         return reference, new_data
 
     async def _detect(self, monitor: MonitorSettings, files: RunFiles) -> Detection:
-        options = detect_options(monitor)
         reference, new_data = files.heads
         try:
-            check_budget(files.heads, self._memory_budget_mb)
+            sample = check_budget(
+                files.heads, self._memory_budget_mb, sample=monitor.over_budget == "sample"
+            )
         except DaemonError as err:
             raise _in_step(READ_DATA, err) from None
+        options = replace(detect_options(monitor), sample=sample)
         cache_file, cached = None, False
-        if self._cache is not None:
+        if self._cache is not None and sample is None:  # a sample's summary is not the reference's
             cache_file = self._cache.path_for(
                 reference.bucket, reference.key, reference.etag, options
             )

@@ -28,14 +28,16 @@ def detect_files(
     from clarus_daemon.drift.detect import detect_against, read_reference  # noqa: PLC0415
 
     started = time.perf_counter()
+    total = None
     if reference is None:
         assert cache_file is not None
         summary = reference_cache.load(cache_file)
     else:
-        summary = read_reference(reference, names[0], options)
+        summary, total = read_reference(reference, names[0], options)
         if cache_file is not None:
             reference_cache.store(cache_file, summary)
-    detection = detect_against(summary, current, options, names, time.perf_counter() - started)
+    read_s = time.perf_counter() - started
+    detection = detect_against(summary, current, options, names, read_s, reference_total=total)
     return detection.from_cache(reference is None)
 
 
