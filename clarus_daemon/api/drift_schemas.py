@@ -3,6 +3,16 @@
 from marshmallow import Schema, fields
 
 
+def report_query_field() -> fields.Boolean:
+    return fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Save Evidently's report (HTML and JSON summary) even without "
+            "drift; the answer's `reports` says where (on drift it is always saved)."
+        },
+    )
+
+
 class DriftQuerySchema(Schema):
     monitor = fields.String(
         metadata={
@@ -13,6 +23,7 @@ class DriftQuerySchema(Schema):
         load_default=False,
         metadata={"description": "Wait for a check of the monitor already running, then run."},
     )
+    report = report_query_field()
 
 
 class ColumnDriftSchema(Schema):

@@ -22,7 +22,7 @@ from clarus_daemon.drift.naming import RUN_METADATA, RunNames, journal_key
 from clarus_daemon.drift.reference_cache import ReferenceCache
 from clarus_daemon.drift.results import Detection, DetectOptions, detect_options
 from clarus_daemon.drift.scratch import RunFiles, run_files
-from clarus_daemon.drift.steps import DETECT, READ_DATA, AfterDrift, DriftRun
+from clarus_daemon.drift.steps import DETECT, READ_DATA, SAVE_REPORT, AfterDrift, DriftRun
 from clarus_daemon.drift.storage import DatasetStore, ObjectHead
 from clarus_daemon.drift.summary import DriftSummary, Verdict
 from clarus_daemon.drift.tasks import detect_files
@@ -57,8 +57,12 @@ class DriftPipeline:
         self._cache = cache
         self._memory_budget_mb = memory_budget_mb
 
-    async def run(self, name: str, monitor: MonitorSettings, summary: DriftSummary) -> None:
-        """Fill `summary` in; DaemonError (details: failed_step, done) when a step fails."""
+    async def run(
+        self, name: str, monitor: MonitorSettings, summary: DriftSummary, *, report: bool = False
+    ) -> None:
+        """Fill `summary` in; DaemonError (details: failed_step, done) when a step fails.
+
+        report: Evidently's report is saved without drift too (on drift it always is)."""
         journals = JournalStore(self._store, monitor.bucket, journal_key(name, monitor))
         try:
             journal = await journals.load()
@@ -82,6 +86,10 @@ class DriftPipeline:
             if not detection.drift:
                 if journal is not None:
                     await journals.discard()
+                if report:
+                    new_journal = self._new_journal(names, heads, summary)
+                    run = DriftRun(name, monitor, names, new_journal, summary, detection, files)
+                    await self._report_only(run)
                 return
             journal = journal or self._new_journal(names, heads, summary)
             run = DriftRun(name, monitor, names, journal, summary, detection, files)
@@ -169,6 +177,17 @@ class DriftPipeline:
         return await self._pool.run(
             detect_files, files.reference, files.new_data, options, files.labels, cache_file
         )
+
+    async def _report_only(self, run: DriftRun) -> None:
+        """The report step alone, asked for without drift: nothing to resume, no journal."""
+        try:
+            skipped = await self._after_drift.save_report(run)
+        except DaemonError as err:
+            raise _in_step(SAVE_REPORT, err) from None
+        if skipped:
+            run.summary.skipped[SAVE_REPORT] = skipped
+        else:
+            record_step(run, SAVE_REPORT)
 
     @staticmethod
     def _new_journal(
