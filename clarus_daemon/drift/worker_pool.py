@@ -48,7 +48,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 PRELOADED = ("numpy", "pandas", "scipy.stats", "scipy.spatial", "clarus_daemon.drift.detect")
-NICENESS = 10
+NICENESS = 5
 KEEP_GROWTH_MB = 64
 """A worker holding more than this over its ready size after a task is replaced."""
 MAX_TASKS = 100
