@@ -59,7 +59,7 @@ class DriftSettings(Section):
         2048,
         ge=256,
         description="Largest memory one check may need (about 200 MB plus 4x the files); "
-        "larger data is refused with 413.",
+        "larger data is refused with 413 (or sampled, per monitor: over_budget).",
     )
     reference_cache_mb: int = Field(
         512, ge=0, description="Disk for cached reference summaries in the state dir; 0: off."
