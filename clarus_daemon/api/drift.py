@@ -40,7 +40,9 @@ async def detect_data_drift(request: web.Request) -> web.Response:
     service = request.app[keys.DRIFT]
     query = request[QUERY]
     name = service.monitor_name(query.get("monitor"))
-    summary = await service.run(name, trigger=TRIGGER_MANUAL, wait=query["wait"])
+    summary = await service.run(
+        name, trigger=TRIGGER_MANUAL, wait=query["wait"], report=query["report"]
+    )
     return web.json_response(summary.answer())
 
 

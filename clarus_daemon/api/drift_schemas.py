@@ -3,6 +3,16 @@
 from marshmallow import Schema, fields
 
 
+def report_query_field() -> fields.Boolean:
+    return fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Save Evidently's report (HTML and JSON summary) even without "
+            "drift; the answer's `reports` says where (on drift it is always saved)."
+        },
+    )
+
+
 class DriftQuerySchema(Schema):
     monitor = fields.String(
         metadata={
@@ -13,6 +23,7 @@ class DriftQuerySchema(Schema):
         load_default=False,
         metadata={"description": "Wait for a check of the monitor already running, then run."},
     )
+    report = report_query_field()
 
 
 class ColumnDriftSchema(Schema):
@@ -28,6 +39,15 @@ class ColumnDriftSchema(Schema):
 class RowsSchema(Schema):
     reference = fields.Integer(required=True)
     new_data = fields.Integer(required=True)
+
+
+class SampledSchema(Schema):
+    rows = fields.Nested(RowsSchema, required=True, metadata={"description": "Rows used."})
+    total_rows = fields.Nested(
+        RowsSchema, required=True, metadata={"description": "Rows the datasets hold."}
+    )
+    fraction = fields.Float(required=True, metadata={"description": "Each row's chance."})
+    seed = fields.Integer(required=True)
 
 
 class DriftAnswerSchema(Schema):
@@ -49,6 +69,14 @@ class DriftAnswerSchema(Schema):
     drifted_columns = fields.List(fields.String(), required=True)
     columns = fields.List(fields.Nested(ColumnDriftSchema), required=True)
     rows = fields.Nested(RowsSchema, required=True)
+    sampled = fields.Nested(
+        SampledSchema,
+        allow_none=True,
+        metadata={
+            "description": "Set when the data was over drift.memory_budget_mb and the monitor "
+            "has over_budget = 'sample': the verdict used a seeded random sample."
+        },
+    )
     bucket = fields.String(required=True)
     reference = fields.String(required=True)
     new_data = fields.String(required=True)

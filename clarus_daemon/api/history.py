@@ -167,7 +167,10 @@ async def list_monitors(request: web.Request) -> web.Response:
 async def run_monitor_now(request: web.Request) -> web.Response:
     drift = request.app[keys.DRIFT]
     name = drift.monitor_name(request.match_info["name"])
-    summary = await drift.run(name, trigger=TRIGGER_MANUAL, wait=request[QUERY]["wait"])
+    query = request[QUERY]
+    summary = await drift.run(
+        name, trigger=TRIGGER_MANUAL, wait=query["wait"], report=query["report"]
+    )
     return web.json_response(summary.answer())
 
 

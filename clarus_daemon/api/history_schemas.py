@@ -5,6 +5,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from clarus_daemon.api.drift_schemas import report_query_field
 from clarus_daemon.api.strict_fields import AsciiInteger
 from clarus_daemon.history.queries import MAX_PAGE
 
@@ -56,6 +57,7 @@ class RunNowQuerySchema(Schema):
         load_default=False,
         metadata={"description": "Wait for a check already running to end instead of a 409."},
     )
+    report = report_query_field()
 
 
 class EventSchema(Schema):

@@ -1,6 +1,6 @@
 """Drift monitors: which datasets are compared, and what happens on drift."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -31,6 +31,11 @@ class MonitorSettings(Section):
         description="Columns compared as categories; every other numeric column is numerical "
         "(the wine `quality` score is numerical unless listed here).",
     )
+    over_budget: Literal["refuse", "sample"] = Field(
+        "refuse",
+        description="Data needing more than drift.memory_budget_mb: 'refuse' (413), or "
+        "'sample': decide on a seeded random sample that fits, stated in the answer.",
+    )
     archive_path: str | None = Field(
         None,
         description="Prefix the replaced reference is copied to first; "
@@ -54,7 +59,7 @@ class DriftSettings(Section):
         2048,
         ge=256,
         description="Largest memory one check may need (about 200 MB plus 4x the files); "
-        "larger data is refused with 413.",
+        "larger data is refused with 413 (or sampled, per monitor: over_budget).",
     )
     reference_cache_mb: int = Field(
         512, ge=0, description="Disk for cached reference summaries in the state dir; 0: off."

@@ -5,10 +5,14 @@ Worker side only (pandas, numpy, scipy); no asyncio, no I/O besides the bytes gi
 The decision is Evidently's DataDriftPreset's, computed by the daemon's engine
 (`clarus_daemon.drift.engine`): the test per column follows its type and the
 reference's size, and the dataset drifts when at least `drift_share` of the
-compared columns do. Evidently itself renders the report, elsewhere.
+compared columns do. Evidently itself renders the report, elsewhere. With
+`options.sample` set (data over the memory budget) both sides are seeded samples.
 """
 
 import time
+from pathlib import Path
+
+import pandas as pd
 
 from clarus_daemon.drift.engine.compare import (
     ReferenceSummary,
@@ -16,13 +20,24 @@ from clarus_daemon.drift.engine.compare import (
     summarise_reference,
     test_columns,
 )
-from clarus_daemon.drift.frames import Source, check_same_columns, read_frame
+from clarus_daemon.drift.frames import Source, check_same_columns, read_frame, read_sample
 from clarus_daemon.drift.results import Detection, DetectOptions
 
 
-def read_reference(source: Source, name: str, options: DetectOptions) -> ReferenceSummary:
+def read_data(source: Source, name: str, options: DetectOptions) -> tuple[pd.DataFrame, str, int]:
+    """(frame, separator, rows the data holds): all of it, or the sample options ask for."""
+    if options.sample is not None and isinstance(source, Path):
+        return read_sample(source, name, options.separator, options.sample)
     frame, separator = read_frame(source, name, options.separator, arrow_backed=True)
-    return summarise_reference(frame, separator, options)
+    return frame, separator, len(frame)
+
+
+def read_reference(
+    source: Source, name: str, options: DetectOptions
+) -> tuple[ReferenceSummary, int]:
+    """The reference's summary and the rows it holds (more than summarised if sampled)."""
+    frame, separator, total = read_data(source, name, options)
+    return summarise_reference(frame, separator, options), total
 
 
 def detect_against(
@@ -31,10 +46,12 @@ def detect_against(
     options: DetectOptions,
     names: tuple[str, str],
     read_s: float = 0.0,
+    *,
+    reference_total: int | None = None,
 ) -> Detection:
     """Compare `current` with a summarised reference; `names` label the two in errors."""
     started = time.perf_counter()
-    frame, separator = read_frame(current, names[1], options.separator, arrow_backed=True)
+    frame, separator, total = read_data(current, names[1], options)
     check_same_columns(reference.columns, [str(column) for column in frame.columns], names)
     tested = time.perf_counter()
     columns = test_columns(reference, frame, options)
@@ -49,6 +66,8 @@ def detect_against(
         separators=(reference.separator, separator),
         read_s=read_s + tested - started,
         detect_s=time.perf_counter() - tested,
+        total_rows=None if options.sample is None else (reference_total or reference.rows, total),
+        sample=options.sample,
     )
 
 
@@ -57,5 +76,7 @@ def detect(
 ) -> Detection:
     """Compare `current` with `reference`; `names` label the two in error messages."""
     started = time.perf_counter()
-    summary = read_reference(reference, names[0], options)
-    return detect_against(summary, current, options, names, time.perf_counter() - started)
+    summary, total = read_reference(reference, names[0], options)
+    return detect_against(
+        summary, current, options, names, time.perf_counter() - started, reference_total=total
+    )

@@ -14,6 +14,8 @@ import pyarrow as pa
 from pandas._libs import lib
 
 from clarus_daemon.drift.errors import MonitorMisconfigured, UnusableData
+from clarus_daemon.drift.results import Sample
+from clarus_daemon.drift.sampling import sample_csv, sample_parquet
 from clarus_daemon.drift.separator import CANDIDATES, HEAD_BYTES, head_text, sniff_separator
 
 Source = bytes | Path
@@ -93,14 +95,35 @@ def read_frame(
     if name.endswith(PARQUET_SUFFIX):
         frame, used = _parse_parquet(source, name), PARQUET
     else:
-        head = _head(source)
-        if not head_text(head).strip():
-            raise UnusableData(f"{name} is empty", details={"object": name})
-        used = separator or sniff_separator(head)
+        used = _separator(source, name, separator)
         frame = _parse(source, name, used, arrow_backed)
-    _check_shape(frame, name, used)
+    return _checked(frame, name, used), used
+
+
+def _separator(source: Source, name: str, separator: str | None) -> str:
+    head = _head(source)
+    if not head_text(head).strip():
+        raise UnusableData(f"{name} is empty", details={"object": name})
+    return separator or sniff_separator(head)
+
+
+def _checked(frame: pd.DataFrame, name: str, separator: str) -> pd.DataFrame:
+    _check_shape(frame, name, separator)
     frame.columns = [str(column) for column in frame.columns]
-    return frame, used
+    return frame
+
+
+def read_sample(
+    path: Path, name: str, separator: str | None, sample: Sample
+) -> tuple[pd.DataFrame, str, int]:
+    """read_frame(arrow_backed=True) of a seeded sample of the rows, and the rows the
+    file holds; the file is read in blocks, never whole."""
+    if name.endswith(PARQUET_SUFFIX):
+        table, total = sample_parquet(path, name, sample)
+        return _checked(table.to_pandas(), name, PARQUET), PARQUET, total
+    used = _separator(path, name, separator)
+    table, total = sample_csv(path, name, used, sample)
+    return _checked(table.to_pandas(types_mapper=pd.ArrowDtype), name, used), used, total
 
 
 def check_same_columns(reference: list[str], current: list[str], names: tuple[str, str]) -> None:

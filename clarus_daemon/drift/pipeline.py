@@ -10,6 +10,7 @@ what was done, and the next check resumes where the failed one stopped.
 import asyncio
 import logging
 from collections.abc import Awaitable
+from dataclasses import replace
 from pathlib import Path
 
 from clarus_daemon.config.drift import MonitorSettings
@@ -21,7 +22,7 @@ from clarus_daemon.drift.naming import RUN_METADATA, RunNames, journal_key
 from clarus_daemon.drift.reference_cache import ReferenceCache
 from clarus_daemon.drift.results import Detection, DetectOptions, detect_options
 from clarus_daemon.drift.scratch import RunFiles, run_files
-from clarus_daemon.drift.steps import DETECT, READ_DATA, AfterDrift, DriftRun
+from clarus_daemon.drift.steps import DETECT, READ_DATA, SAVE_REPORT, AfterDrift, DriftRun
 from clarus_daemon.drift.storage import DatasetStore, ObjectHead
 from clarus_daemon.drift.summary import DriftSummary, Verdict
 from clarus_daemon.drift.tasks import detect_files
@@ -56,8 +57,12 @@ class DriftPipeline:
         self._cache = cache
         self._memory_budget_mb = memory_budget_mb
 
-    async def run(self, name: str, monitor: MonitorSettings, summary: DriftSummary) -> None:
-        """Fill `summary` in; DaemonError (details: failed_step, done) when a step fails."""
+    async def run(
+        self, name: str, monitor: MonitorSettings, summary: DriftSummary, *, report: bool = False
+    ) -> None:
+        """Fill `summary` in; DaemonError (details: failed_step, done) when a step fails.
+
+        report: Evidently's report is saved without drift too (on drift it always is)."""
         journals = JournalStore(self._store, monitor.bucket, journal_key(name, monitor))
         try:
             journal = await journals.load()
@@ -81,6 +86,10 @@ class DriftPipeline:
             if not detection.drift:
                 if journal is not None:
                     await journals.discard()
+                if report:
+                    new_journal = self._new_journal(names, heads, summary)
+                    run = DriftRun(name, monitor, names, new_journal, summary, detection, files)
+                    await self._report_only(run)
                 return
             journal = journal or self._new_journal(names, heads, summary)
             run = DriftRun(name, monitor, names, journal, summary, detection, files)
@@ -109,20 +118,29 @@ class DriftPipeline:
         return None
 
     async def _heads(self, monitor: MonitorSettings) -> tuple[ObjectHead, ObjectHead]:
-        return (
-            await self._store.head(monitor.bucket, monitor.reference),
-            await self._store.head(monitor.bucket, monitor.new_data),
+        # both at once; a failure is reported for the reference first, as before
+        reference, new_data = await asyncio.gather(
+            self._store.head(monitor.bucket, monitor.reference),
+            self._store.head(monitor.bucket, monitor.new_data),
+            return_exceptions=True,
         )
+        for head in (reference, new_data):
+            if isinstance(head, BaseException):
+                raise head
+        assert isinstance(reference, ObjectHead) and isinstance(new_data, ObjectHead)
+        return reference, new_data
 
     async def _detect(self, monitor: MonitorSettings, files: RunFiles) -> Detection:
-        options = detect_options(monitor)
         reference, new_data = files.heads
         try:
-            check_budget(files.heads, self._memory_budget_mb)
+            sample = check_budget(
+                files.heads, self._memory_budget_mb, sample=monitor.over_budget == "sample"
+            )
         except DaemonError as err:
             raise _in_step(READ_DATA, err) from None
+        options = replace(detect_options(monitor), sample=sample)
         cache_file, cached = None, False
-        if self._cache is not None:
+        if self._cache is not None and sample is None:  # a sample's summary is not the reference's
             cache_file = self._cache.path_for(
                 reference.bucket, reference.key, reference.etag, options
             )
@@ -159,6 +177,17 @@ class DriftPipeline:
         return await self._pool.run(
             detect_files, files.reference, files.new_data, options, files.labels, cache_file
         )
+
+    async def _report_only(self, run: DriftRun) -> None:
+        """The report step alone, asked for without drift: nothing to resume, no journal."""
+        try:
+            skipped = await self._after_drift.save_report(run)
+        except DaemonError as err:
+            raise _in_step(SAVE_REPORT, err) from None
+        if skipped:
+            run.summary.skipped[SAVE_REPORT] = skipped
+        else:
+            record_step(run, SAVE_REPORT)
 
     @staticmethod
     def _new_journal(

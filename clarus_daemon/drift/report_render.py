@@ -10,11 +10,11 @@ import html
 
 import pandas as pd
 
+from clarus_daemon.drift.detect import read_data
 from clarus_daemon.drift.evidently_report import run_preset
-from clarus_daemon.drift.frames import Source, numpy_frame, read_frame
+from clarus_daemon.drift.frames import Source, numpy_frame
+from clarus_daemon.drift.results import SAMPLE_SEED as SEED
 from clarus_daemon.drift.results import DetectOptions, RenderedReport
-
-SEED = 20_240_601
 
 
 def _bounded(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:
@@ -23,13 +23,19 @@ def _bounded(frame: pd.DataFrame, max_rows: int) -> pd.DataFrame:
     return numpy_frame(sample)
 
 
-def _sample_note(rows: tuple[int, int], total: tuple[int, int]) -> str:
+def _sample_note(rows: tuple[int, int], total: tuple[int, int], verdict_sampled: bool) -> str:
+    verdict = (
+        "The data was over the daemon's memory budget: the drift verdict and the JSON "
+        "summary used a sample too (its rows are in the JSON summary's 'sampled')."
+        if verdict_sampled
+        else "The drift verdict and the JSON summary used every row."
+    )
     return (
         '<div style="font-family:sans-serif;padding:8px;background:#fff3cd">'
         + html.escape(
             f"This report was built from a random sample (seed {SEED}) of "
             f"{rows[0]:,} of {total[0]:,} reference rows and {rows[1]:,} of {total[1]:,} "
-            "new rows. The drift verdict and the JSON summary used every row."
+            f"new rows. {verdict}"
         )
         + "</div>"
     )
@@ -42,13 +48,14 @@ def render(
     names: tuple[str, str],
     max_rows: int,
 ) -> RenderedReport:
-    ref, _ = read_frame(reference, names[0], options.separator, arrow_backed=True)
-    cur, _ = read_frame(current, names[1], options.separator, arrow_backed=True)
-    total = (len(ref), len(cur))
+    ref, _, ref_total = read_data(reference, names[0], options)
+    cur, _, cur_total = read_data(current, names[1], options)
+    total = (ref_total, cur_total)
     ref, cur = _bounded(ref, max_rows), _bounded(cur, max_rows)
     rows = (len(ref), len(cur))
     snapshot = run_preset(ref, cur, options)
     page = snapshot.get_html_str(as_iframe=False)
     if rows != total:
-        page = page.replace("<body>", "<body>" + _sample_note(rows, total), 1)
+        note = _sample_note(rows, total, options.sample is not None)
+        page = page.replace("<body>", "<body>" + note, 1)
     return RenderedReport(page, snapshot.json(), rows, total, SEED)

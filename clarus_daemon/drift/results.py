@@ -9,6 +9,17 @@ from typing import Any
 
 from clarus_daemon.config.drift import MonitorSettings
 
+SAMPLE_SEED = 20_240_601
+"""Seed of every sample the daemon draws: the same files always give the same rows."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Keep each row with probability `fraction`, drawn from a generator seeded `seed`."""
+
+    fraction: float
+    seed: int
+
 
 @dataclass(frozen=True)
 class DetectOptions:
@@ -19,6 +30,8 @@ class DetectOptions:
     categorical_columns: tuple[str, ...] = ()
     column_methods: dict[str, str] = field(default_factory=dict)
     column_thresholds: dict[str, float] = field(default_factory=dict)
+    sample: Sample | None = None
+    """Data over the memory budget, read as a seeded sample; None: every row."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,10 @@ class Detection:
     detect_s: float
     reference_cached: bool = False
     """The reference's summary came from the cache: only the new data was read."""
+    total_rows: tuple[int, int] | None = None
+    """(reference, current) rows the files hold, when the verdict used a sample."""
+    sample: Sample | None = None
+    """The sample the verdict used, if any."""
 
     def from_cache(self, cached: bool) -> "Detection":
         return replace(self, reference_cached=cached)

@@ -88,18 +88,27 @@ class DriftService:
     def busy(self, monitor: str) -> bool:
         return self._locks.busy(monitor)
 
-    async def run(self, monitor: str, *, trigger: str, wait: bool) -> DriftSummary:
-        """Check `monitor` now; Conflict at once if it is being checked and not `wait`."""
+    async def run(
+        self, monitor: str, *, trigger: str, wait: bool, report: bool = False
+    ) -> DriftSummary:
+        """Check `monitor` now; Conflict at once if it is being checked and not `wait`.
+
+        report: save Evidently's report even when there is no drift."""
         settings = self._settings(monitor)
         if self._pipeline is None:
             raise UpstreamUnavailable(
                 "minio", "MinIO is not configured: set minio.endpoint (MINIO_IP, MINIO_PORT)"
             )
         async with self._locks.hold(monitor, wait=wait):
-            return await self._run(self._pipeline, monitor, settings, trigger)
+            return await self._run(self._pipeline, monitor, settings, trigger, report)
 
     async def _run(
-        self, pipeline: DriftPipeline, name: str, settings: MonitorSettings, trigger: str
+        self,
+        pipeline: DriftPipeline,
+        name: str,
+        settings: MonitorSettings,
+        trigger: str,
+        report: bool,
     ) -> DriftSummary:
         summary = DriftSummary(
             monitor=name,
@@ -111,7 +120,7 @@ class DriftService:
         )
         started = time.perf_counter()
         try:
-            await pipeline.run(name, settings, summary)
+            await pipeline.run(name, settings, summary, report=report)
         except Exception as err:
             summary.duration_s = round(time.perf_counter() - started, 3)
             await self._emit(summary, "failed", summary.event_details(_failure(err)))

@@ -9,7 +9,7 @@ update is a PUT and the DAG run id is fixed, so a repeated step changes nothing.
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from clarus_daemon.config.drift import MonitorSettings
@@ -92,9 +92,9 @@ class AfterDrift:
             reference = await files.download_reference(self._store)
         except DaemonError as err:
             raise ReportFailed(err.message) from err
-        return await self._reports.render(
-            reference, files.new_data, detect_options(run.monitor), files.labels
-        )
+        sample = run.detection.sample if run.detection else None
+        options = replace(detect_options(run.monitor), sample=sample)
+        return await self._reports.render(reference, files.new_data, options, files.labels)
 
     async def save_report(self, run: DriftRun) -> str | None:
         """Evidently's HTML report and the JSON summary; a report Evidently cannot render

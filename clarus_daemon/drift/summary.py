@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from clarus_daemon.drift.results import ColumnDrift, Detection
+from clarus_daemon.drift.results import ColumnDrift, Detection, Sample
 
 # the old detector's answers, word for word: clients compare them
 MESSAGE_DRIFT = "Drift detected and retraining triggered"
@@ -20,16 +20,20 @@ class Verdict:
     columns: tuple[ColumnDrift, ...]
     reference_rows: int
     new_data_rows: int
+    sampled: dict[str, Any] | None = None
+    """Rows used and held per side, fraction and seed, when the data was sampled."""
 
     @classmethod
     def from_detection(cls, detection: Detection) -> "Verdict":
+        rows = (detection.reference_rows, detection.current_rows)
         return cls(
             drift=detection.drift,
             share=detection.share,
             drift_share=detection.drift_share,
             columns=detection.columns,
-            reference_rows=detection.reference_rows,
-            new_data_rows=detection.current_rows,
+            reference_rows=rows[0],
+            new_data_rows=rows[1],
+            sampled=_sampled(rows, detection.total_rows, detection.sample),
         )
 
     @property
@@ -44,6 +48,7 @@ class Verdict:
             "drifted_columns": self.drifted_columns,
             "columns": [column.as_dict() for column in self.columns],
             "rows": {"reference": self.reference_rows, "new_data": self.new_data_rows},
+            "sampled": self.sampled,
         }
 
     @classmethod
@@ -55,7 +60,21 @@ class Verdict:
             columns=tuple(ColumnDrift(**column) for column in data["columns"]),
             reference_rows=data["rows"]["reference"],
             new_data_rows=data["rows"]["new_data"],
+            sampled=data.get("sampled"),
         )
+
+
+def _sampled(
+    rows: tuple[int, int], total: tuple[int, int] | None, sample: Sample | None
+) -> dict[str, Any] | None:
+    if total is None or sample is None:
+        return None
+    return {
+        "rows": {"reference": rows[0], "new_data": rows[1]},
+        "total_rows": {"reference": total[0], "new_data": total[1]},
+        "fraction": sample.fraction,
+        "seed": sample.seed,
+    }
 
 
 @dataclass

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from clarus_daemon.clients import open_minio
+from clarus_daemon.drift import budget
 from clarus_daemon.drift.errors import OverMemoryBudget
 from clarus_daemon.drift.pipeline import DriftPipeline
 from clarus_daemon.drift.reference_cache import open_cache
@@ -57,10 +58,17 @@ async def checker(
     tmp_path: Path,
     request: pytest.FixtureRequest,
 ) -> AsyncIterator[Checker]:
-    report_rows, report_timeout_s, budget = getattr(request, "param", (100_000, 300.0, 2048))
+    report_rows, report_timeout_s, budget, *over_budget = getattr(
+        request, "param", (100_000, 300.0, 2048)
+    )
+    overrides = {"over_budget": over_budget[0]} if over_budget else {}
     settings = make_settings(
         minio=s3_server.minio_settings(),
-        drift={"monitors": {"default": monitor(s3_bucket, experiment_id=None, dag_id=None)}},
+        drift={
+            "monitors": {
+                "default": monitor(s3_bucket, experiment_id=None, dag_id=None, **overrides)
+            }
+        },
     )
     async with open_minio(settings) as minio:
         assert minio is not None
@@ -173,3 +181,62 @@ async def test_data_over_the_memory_budget_is_refused_naming_it(
     assert refused.value.status == 413 and "memory_budget_mb = 200" in refused.value.message
     assert refused.value.details["failed_step"] == "read_data"
     assert checker.store.downloads == {}
+
+
+@pytest.fixture
+def tiny_worker_base(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Budgets of a few MB, so the wine files are 'too large' for one."""
+    monkeypatch.setattr(budget, "WORKER_BASE_MB", 0)
+    monkeypatch.setattr(budget, "SAMPLING_BLOCKS_MB", 0)
+
+
+@pytest.mark.usefixtures("tiny_worker_base")
+@pytest.mark.parametrize("checker", [(500, 300.0, 1, "sample")], indirect=True)
+async def test_a_monitor_that_allows_it_samples_data_over_the_budget_and_says_so(
+    checker: Checker, s3_bucket: S3Bucket
+) -> None:
+    white = wine("white")
+    header, rows = white.split(b"\n", 1)
+    s3_bucket.put(REFERENCE, wine("red"))
+    s3_bucket.put(NEW_DATA, header + b"\n" + rows + rows)  # 9,796 rows
+
+    summary = await checker.check()
+
+    assert summary.verdict is not None and summary.verdict.drift
+    sampled = summary.answer()["sampled"]
+    assert sampled["total_rows"] == {"reference": 1599, "new_data": 9796}
+    assert 0 < sampled["fraction"] < 1 and sampled["seed"] == 20_240_601
+    used = sampled["rows"]
+    assert used == summary.answer()["rows"]
+    assert abs(used["new_data"] - 9796 * sampled["fraction"]) < 300
+    assert not checker.cache_dir.exists() or not list(checker.cache_dir.iterdir())
+    stored = json.loads(s3_bucket.get(summary.reports["json"]))
+    assert stored["sampled"] == sampled
+    page = s3_bucket.get(summary.reports["html"]).decode()
+    assert "the drift verdict and the JSON summary used a sample too" in page
+    assert f"of {9796:,} new rows" in page
+
+
+@pytest.mark.parametrize("checker", [(100_000, 300.0, 200)], indirect=True)
+async def test_over_the_budget_is_refused_by_default_and_the_answer_says_how_to_sample(
+    checker: Checker, s3_bucket: S3Bucket
+) -> None:
+    s3_bucket.put(REFERENCE, wine("red"))
+    s3_bucket.put(NEW_DATA, wine("white"))
+
+    with pytest.raises(OverMemoryBudget, match='over_budget = "sample"'):
+        await checker.check()
+
+    assert checker.store.downloads == {}
+
+
+async def test_data_within_the_budget_is_never_sampled(
+    checker: Checker, s3_bucket: S3Bucket
+) -> None:
+    s3_bucket.put(REFERENCE, wine("red"))
+    s3_bucket.put(NEW_DATA, wine("white"))
+
+    summary = await checker.check()
+
+    assert summary.answer()["sampled"] is None
+    assert summary.answer()["rows"] == {"reference": 1599, "new_data": 4898}

@@ -33,7 +33,9 @@ class GatedPipeline:
         self.running: list[str] = []
         self.error = error
 
-    async def run(self, name: str, monitor: MonitorSettings, summary: DriftSummary) -> None:
+    async def run(
+        self, name: str, monitor: MonitorSettings, summary: DriftSummary, *, report: bool = False
+    ) -> None:
         self.running.append(name)
         await self.release.wait()
         if self.error:

@@ -20,6 +20,7 @@ def worker_facts() -> dict[str, object]:
         "preloaded": all(m in sys.modules for m in ("pandas", "scipy.stats")),
         "evidently": "evidently" in sys.modules,
         "niceness": os.nice(0),
+        "batch_scheduled": os.sched_getscheduler(0) == os.SCHED_BATCH,
     }
 
 
@@ -42,6 +43,7 @@ async def test_workers_are_separate_low_priority_processes_without_telemetry(
         "sigint_ignored": True,
         "preloaded": True,
         "evidently": False,
+        "batch_scheduled": True,
     }
     assert facts["niceness"] == os.nice(0) + NICENESS
 
@@ -76,17 +78,37 @@ def test_the_daemons_process_never_imports_pandas_or_evidently() -> None:
     assert result.returncode == 0, result.stderr
 
 
-async def test_the_workers_start_with_the_pool_and_each_serves_one_task() -> None:
+HOARD: list[bytearray] = []
+
+
+def hoard() -> None:
+    HOARD.append(bytearray(b"x" * (200 << 20)))  # kept: the worker stays 200 MB larger
+
+
+async def test_the_workers_start_with_the_pool_and_serve_again_while_they_stay_small() -> None:
     pool = WorkerPool(2)
     try:
         assert pool.processes() == 2  # started now, not on the first task
         first = await pool.run(worker_facts)
         second = await pool.run(worker_facts)
-        assert first["pid"] != second["pid"]
-        for _ in range(100):  # the replacements start from a thread
-            if pool.processes() == 2:
+        third = await pool.run(worker_facts)
+        assert first["pid"] != second["pid"] and third["pid"] == first["pid"]
+        assert pool.processes() == 2
+    finally:
+        await pool.shutdown(10)
+
+
+async def test_a_worker_that_stays_large_after_a_task_is_replaced() -> None:
+    pool = WorkerPool(1)
+    try:
+        before = await pool.run(worker_facts)
+        await pool.run(hoard)
+        after = await pool.run(worker_facts)
+        assert after["pid"] != before["pid"]
+        for _ in range(100):  # the replacement starts from a thread
+            if pool.processes() == 1:
                 break
             await asyncio.sleep(0.1)
-        assert pool.processes() == 2
+        assert pool.processes() == 1
     finally:
         await pool.shutdown(10)
