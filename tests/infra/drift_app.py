@@ -124,3 +124,11 @@ def drift_app(
         return DriftApp(await aiohttp_client(app), recorder)
 
     return build
+
+
+async def no_drift_app(drift_app: DriftAppFactory, bucket: S3Bucket) -> DriftApp:
+    """The default monitor over the two red halves (no drift), put in the bucket."""
+    reference, new_data = red_halves()
+    bucket.put(REFERENCE, reference)
+    bucket.put(NEW_DATA, new_data)
+    return await drift_app({"default": monitor(bucket)})

@@ -13,6 +13,7 @@ from tests.infra.drift_app import (
     REFERENCE,
     DriftAppFactory,
     monitor,
+    no_drift_app,
     red_halves,
     wine,
 )
@@ -214,10 +215,7 @@ async def test_ids_failure_is_502_and_the_rerun_does_not_copy_again(
 async def test_a_second_check_of_a_running_monitor_is_409_or_waits(
     drift_app: DriftAppFactory, s3_bucket: S3Bucket
 ) -> None:
-    reference, new_data = red_halves()
-    s3_bucket.put(REFERENCE, reference)
-    s3_bucket.put(NEW_DATA, new_data)
-    app = await drift_app({"default": monitor(s3_bucket)})
+    app = await no_drift_app(drift_app, s3_bucket)
     service = app.client.app[keys.DRIFT]
 
     first = asyncio.create_task(app.check())

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.infra.drift_app import NEW_DATA, REFERENCE, REPORTS, DriftAppFactory, monitor, red_halves
+from tests.infra.drift_app import REPORTS, DriftAppFactory, no_drift_app
 from tests.infra.s3 import S3Bucket
 
 pytestmark = pytest.mark.integration
@@ -14,10 +14,7 @@ pytestmark = pytest.mark.integration
 async def test_a_check_without_drift_saves_the_report_when_asked(
     drift_app: DriftAppFactory, s3_bucket: S3Bucket
 ) -> None:
-    reference, new_data = red_halves()
-    s3_bucket.put(REFERENCE, reference)
-    s3_bucket.put(NEW_DATA, new_data)
-    app = await drift_app({"default": monitor(s3_bucket)})
+    app = await no_drift_app(drift_app, s3_bucket)
 
     plain = await app.check()
     before = s3_bucket.contents()
@@ -45,10 +42,7 @@ async def test_a_check_without_drift_saves_the_report_when_asked(
 async def test_run_now_takes_the_report_request_too(
     drift_app: DriftAppFactory, s3_bucket: S3Bucket
 ) -> None:
-    reference, new_data = red_halves()
-    s3_bucket.put(REFERENCE, reference)
-    s3_bucket.put(NEW_DATA, new_data)
-    app = await drift_app({"default": monitor(s3_bucket)})
+    app = await no_drift_app(drift_app, s3_bucket)
 
     response = await app.client.post("/api/drift/monitors/default/run", params={"report": "true"})
     answer = await response.json()
