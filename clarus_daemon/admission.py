@@ -20,6 +20,11 @@ class Admission:
         self._setting = setting
         self._in_flight = 0
 
+    @property
+    def in_flight(self) -> int:
+        """Operations of this kind running or waiting now."""
+        return self._in_flight
+
     @contextmanager
     def enter(self) -> Iterator[None]:
         if self._in_flight >= self._limit:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from clarus_daemon import keys
+from clarus_daemon.api.limits import PENDING_CAPS
 from tests.infra.airflow import AirflowFake
 from tests.infra.drift_app import (
     NEW_DATA,
@@ -218,14 +219,18 @@ async def test_a_second_check_of_a_running_monitor_is_409_or_waits(
     app = await no_drift_app(drift_app, s3_bucket)
     service = app.client.app[keys.DRIFT]
 
-    first = asyncio.create_task(app.check())
-    await eventually(lambda: service.busy("default"))
-    busy = await app.check(409)
-    waited = await app.check(wait="true")
+    checks = app.client.app[PENDING_CAPS][("GET", "/api/detect_data_drift")]
+    # held as a running check holds it, for as long as the test needs
+    async with service._locks.hold("default", wait=False):
+        busy = await app.check(409)
+        waiting = asyncio.ensure_future(app.check(wait="true"))
+        await eventually(lambda: checks.in_flight == 1)
+        await asyncio.sleep(0.2)
+        assert not waiting.done()  # queued behind the running check
 
     assert busy["error"] == "conflict" and "wait=true" in busy["message"]
-    assert (await first)["run_id"] != waited["run_id"]
-    assert len(app.runs()) == 2
+    assert (await waiting)["drift"] is False
+    assert len(app.runs()) == 1
 
 
 async def test_different_monitors_run_concurrently(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from clarus_daemon import keys
+from clarus_daemon.api.limits import PENDING_CAPS
 from clarus_daemon.models.layout import ModelStore
 from tests.infra.airflow import AirflowFake
 from tests.infra.drift_app import NEW_DATA, REFERENCE, DriftAppFactory, monitor, wine
@@ -73,13 +74,16 @@ async def test_drift_checks_beyond_the_cap_get_429_at_once(
         airflow=airflow.settings(),
         limits={"max_pending_drift_checks": 1},
     )
-    running = asyncio.ensure_future(app.check())
-    await eventually(lambda: app.client.app[keys.DRIFT].busy("default"), timeout_s=20)
+    checks = app.client.app[PENDING_CAPS][("GET", "/api/detect_data_drift")]
+    # the monitor held as a running check holds it: the first call waits, admitted
+    async with app.client.app[keys.DRIFT]._locks.hold("default", wait=False):
+        waiting = asyncio.ensure_future(app.check(wait="true"))
+        await eventually(lambda: checks.in_flight == 1, timeout_s=20)
 
-    refused = await app.check(429, wait="true")
+        refused = await app.check(429, wait="true")
 
     assert refused["details"]["setting"] == "limits.max_pending_drift_checks"
-    assert (await running)["drift"] is False
+    assert (await waiting)["drift"] is False
 
 
 async def test_a_full_scratch_disk_is_a_507_before_the_datasets_are_written(
