@@ -66,6 +66,7 @@ async def adopt(engine: ContainerEngine, names: Iterable[str] | None) -> dict[st
     with engine_errors("listing containers"):
         containers = await engine.list_all()
     by_name = {c.name: c for c in containers}
+    live_ids = [c.id for c in containers]
     if names is None:
         targets = [c for c in containers if looks_like_old_service(c)]
     else:
@@ -83,7 +84,7 @@ async def adopt(engine: ContainerEngine, names: Iterable[str] | None) -> dict[st
         with engine_errors(f"inspecting {container.name}"):
             info = await engine.inspect(container.id)
         shown = adoption_labels(info)
-        adoptions.save(container.id, shown)
+        adoptions.save(container.id, shown, live_ids)
         adopted.append(
             {
                 "inference_id": container.name,

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,8 +54,12 @@ class Adoptions:
             return {}
         return {str(k): dict(v) for k, v in document.items() if isinstance(v, dict)}
 
-    def save(self, container_id: str, shown_labels: Mapping[str, str]) -> None:
-        found = self.records()
+    def save(
+        self, container_id: str, shown_labels: Mapping[str, str], live_ids: Iterable[str]
+    ) -> None:
+        """Record one adoption; records of containers no longer in `live_ids` go."""
+        live = set(live_ids)
+        found = {k: v for k, v in self.records().items() if k in live}
         found[container_id] = dict(shown_labels)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         # write-then-rename: a crash never leaves half a file that hides every adoption

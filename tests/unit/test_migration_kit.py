@@ -51,7 +51,8 @@ def test_kit_compose_and_env_are_read_as_written(tmp_path: Path) -> None:
 def test_adoption_shows_the_recorded_labels_and_nothing_else(tmp_path: Path) -> None:
     adoptions = Adoptions(tmp_path / "state")
     shown = adoption_labels(OLD_CONTAINER)
-    adoptions.save("c1", shown)
+    adoptions.save("gone", shown, ["c1"])
+    adoptions.save("c1", shown, ["c1"])
 
     ownership = Ownership("instance", adoptions=adoptions)
     records = ownership.adoption_records()
@@ -64,7 +65,7 @@ def test_adoption_shows_the_recorded_labels_and_nothing_else(tmp_path: Path) -> 
     assert adopted.labels[labels.IMAGE] == "reg.plant:5001/redwine:prod"
     assert adopted.labels[labels.CONTAINER_PORT] == "8080"
     assert not stranger.managed
-    assert Adoptions(tmp_path / "state").records()["c1"] == shown
+    assert Adoptions(tmp_path / "state").records() == {"c1": shown}
 
 
 def test_old_service_look_alikes() -> None:
